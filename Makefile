@@ -1,0 +1,28 @@
+# The two commands a newcomer needs: `make up` and `make test` (see README.md).
+.PHONY: up down test install territory i18n wheel bench
+
+up:
+	@bash scripts/up.sh
+
+down:
+	@bash scripts/down.sh
+
+test:
+	@bash scripts/test.sh $(PYTEST_ARGS)
+
+install:
+	@bash scripts/install.sh
+
+# Regenerates the committed territory reference data (byte for byte).
+territory:
+	python3 scripts/build_territory.py
+
+# Extracts, updates and compiles the extension's translations.
+i18n:
+	@bash scripts/i18n.sh
+
+wheel:
+	.venv/bin/python -m build --wheel --outdir dist .
+
+bench:
+	@bash scripts/bench.sh

@@ -1,0 +1,32 @@
+"""Template helpers of the portal (registered by the blanket in plugin.py)."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+from . import vocabularies
+
+__all__ = [
+    "hautegaronne_logo_url",
+    "hautegaronne_departement_name",
+    "hautegaronne_theme_choices",
+    "hautegaronne_frequency_choices",
+]
+
+
+def hautegaronne_logo_url() -> str:
+    """URL of the header logo, configurable by the administrator."""
+    return tk.config.get("ckanext.hautegaronne.logo_url")
+
+
+def hautegaronne_departement_name() -> str:
+    return tk.config.get("ckanext.hautegaronne.departement_name")
+
+
+def hautegaronne_theme_choices(field: dict | None = None) -> list[dict]:
+    """The 13 EU data themes, for scheming's ``choices_helper``."""
+    return vocabularies.theme_choices()
+
+
+def hautegaronne_frequency_choices(field: dict | None = None) -> list[dict]:
+    """The EU update frequencies, for scheming's ``choices_helper``."""
+    return vocabularies.frequency_choices()

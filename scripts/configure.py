@@ -1,0 +1,64 @@
+"""Writes ckan.ini from config/ckan.ini.in, with per-installation secrets.
+
+Secrets are generated once into var/secrets.env (mode 600) and reused, so
+re-running keeps sessions, API tokens and the database password valid.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import string
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = Path(os.environ.get("HG_VAR", ROOT / "var"))
+SECRETS = VAR / "secrets.env"
+SECRET_NAMES = ("HG_DB_PASSWORD", "HG_SECRET_KEY", "HG_ADMIN_PASSWORD")
+
+
+def load_secrets() -> dict[str, str]:
+    values: dict[str, str] = {}
+    if SECRETS.exists():
+        for line in SECRETS.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep:
+                values[key.strip()] = value.strip()
+    missing = [name for name in SECRET_NAMES if not values.get(name)]
+    if missing:
+        for name in missing:
+            values[name] = secrets.token_urlsafe(24)
+        VAR.mkdir(parents=True, exist_ok=True)
+        SECRETS.write_text("".join(f"{k}={v}\n" for k, v in sorted(values.items())))
+        SECRETS.chmod(0o600)
+    return values
+
+
+def main() -> int:
+    values = load_secrets()
+    if len(sys.argv) > 1 and sys.argv[1] == "--print-secrets":
+        for key in SECRET_NAMES:
+            print(f"{key}={values[key]}")
+        return 0
+    pg_port = os.environ.get("PG_PORT", "5433")
+    site_url = os.environ.get("CKAN_SITE_URL", f"http://127.0.0.1:{os.environ.get('CKAN_PORT', '5000')}")
+    context = {
+        "SITE_URL": site_url,
+        "SITE_ID": "hautegaronne",
+        "SECRET_KEY": values["HG_SECRET_KEY"],
+        "SQLALCHEMY_URL": f"postgresql://ckan:{values['HG_DB_PASSWORD']}@127.0.0.1:{pg_port}/ckan",
+        "SOLR_URL": f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '8983')}/solr/ckan",
+        "REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6380')}/0?socket_timeout=300",
+        "STORAGE_PATH": str(VAR / "storage"),
+    }
+    (VAR / "storage").mkdir(parents=True, exist_ok=True)
+    template = string.Template((ROOT / "config" / "ckan.ini.in").read_text(encoding="utf-8"))
+    target = ROOT / "ckan.ini"
+    target.write_text(template.substitute(context), encoding="utf-8")
+    target.chmod(0o600)
+    print(f"==> wrote {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

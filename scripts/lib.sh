@@ -1,0 +1,28 @@
+# Shared settings and helpers for the project's service scripts (sourced, not run).
+# Every port and path can be overridden from the environment.
+HG_ROOT="${HG_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+HG_VAR="${HG_VAR:-$HG_ROOT/var}"
+HG_VENV="${HG_VENV:-$HG_ROOT/.venv}"
+HG_LOG="$HG_VAR/log"
+HG_RUN="$HG_VAR/run"
+PG_PORT="${PG_PORT:-5433}"
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_DATA="$HG_VAR/postgres/data"
+REDIS_PORT="${REDIS_PORT:-6380}"
+SOLR_PORT="${SOLR_PORT:-8983}"
+CKAN_PORT="${CKAN_PORT:-5000}"
+export HG_ROOT HG_VAR HG_VENV PG_PORT REDIS_PORT SOLR_PORT CKAN_PORT
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Runs a command with root rights: directly as root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+port_in_use() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+mkdir -p "$HG_LOG" "$HG_RUN"

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `make up`: install what is missing, start the services, prepare CKAN and
+# serve the portal with gunicorn. Safe to re-run: data under var/ are kept.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+started=$(date +%s)
+
+bash "$HG_ROOT/scripts/install.sh"
+
+CKAN="$HG_VENV/bin/ckan -c $HG_ROOT/ckan.ini"
+"$HG_VENV/bin/python" "$HG_ROOT/scripts/configure.py"
+set -a; source "$HG_VAR/secrets.env"; set +a
+
+bash "$HG_ROOT/scripts/postgres.sh" start
+bash "$HG_ROOT/scripts/redis.sh" start
+bash "$HG_ROOT/scripts/solr.sh" setup
+bash "$HG_ROOT/scripts/solr.sh" start
+
+# Database: a failed first initialisation leaves no half-built database behind.
+fresh_db=0
+if ! PGPASSWORD="$HG_DB_PASSWORD" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U ckan -d ckan -qtA \
+     -c "SELECT 1 FROM information_schema.tables WHERE table_name = 'package'" 2>/dev/null | grep -q 1; then
+  fresh_db=1
+fi
+bash "$HG_ROOT/scripts/postgres.sh" createdb ckan "$HG_DB_PASSWORD"
+say "CKAN: database migrations"
+if ! $CKAN db init >"$HG_LOG/ckan-db-init.log" 2>&1; then
+  [ "$fresh_db" = 1 ] && bash "$HG_ROOT/scripts/postgres.sh" dropdb ckan
+  die "CKAN: database initialisation failed; see $HG_LOG/ckan-db-init.log"
+fi
+
+# Administrator and demo content (both idempotent).
+if ! $CKAN user show admin 2>/dev/null | grep -q "name=admin"; then
+  $CKAN user add admin email=admin@example.invalid password="$HG_ADMIN_PASSWORD" \
+    fullname="Administrateur du portail" >"$HG_LOG/ckan-admin.log" 2>&1 \
+    || die "CKAN: could not create the administrator; see $HG_LOG/ckan-admin.log"
+fi
+$CKAN sysadmin add admin >>"$HG_LOG/ckan-admin.log" 2>&1 || true
+say "CKAN: demo content"
+$CKAN hautegaronne demo >"$HG_LOG/ckan-demo.log" 2>&1 \
+  || die "CKAN: loading the demo content failed; see $HG_LOG/ckan-demo.log"
+# Index whatever the database holds and Solr lacks (e.g. after a Solr reset).
+$CKAN search-index rebuild --only-missing >"$HG_LOG/ckan-index.log" 2>&1 \
+  || die "CKAN: search index rebuild failed; see $HG_LOG/ckan-index.log"
+
+bash "$HG_ROOT/scripts/web.sh" start
+bash "$HG_ROOT/scripts/harvest-workers.sh" start
+
+cat <<MSG
+
+  Portail Open data Haute-Garonne : http://127.0.0.1:$CKAN_PORT
+  Administrateur : admin / $HG_ADMIN_PASSWORD   (mot de passe dans var/secrets.env)
+  Ready in $(( $(date +%s) - started )) s. Stop the services with: make down
+
+MSG

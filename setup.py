@@ -1,0 +1,43 @@
+from setuptools import find_namespace_packages, setup
+
+setup(
+    name="ckanext-hautegaronne",
+    version="0.1.0",
+    description="CKAN extension of the Haute-Garonne open-data portal",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.11",
+    packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
+    include_package_data=True,
+    package_data={
+        "ckanext.hautegaronne": [
+            "config_declaration.yaml",
+            "schemas/**/*.yaml",
+            "schemas/**/*.json",
+            "templates/**/*.html",
+            "assets/**/*",
+            "public/**/*",
+            "i18n/*.pot",
+            "i18n/**/*.po",
+            "i18n/**/*.mo",
+            "territory/data/*",
+        ],
+    },
+    zip_safe=False,
+    entry_points={
+        "ckan.plugins": [
+            "hautegaronne = ckanext.hautegaronne.plugin:HautegaronnePlugin",
+        ],
+        "babel.extractors": [
+            "ckan = ckan.lib.extract:extract_ckan",
+        ],
+    },
+    message_extractors={
+        "ckanext": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("**/templates/**.html", "ckan", None),
+        ],
+    },
+)
