@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make up` and `make test` (see README.md).
-.PHONY: up down test install territory i18n wheel bench
+.PHONY: up down test smoke install territory i18n wheel bench
 
 up:
 	@bash scripts/up.sh
@@ -23,6 +23,9 @@ i18n:
 
 wheel:
 	.venv/bin/python -m build --wheel --outdir dist .
+
+smoke:
+	@bash scripts/smoke.sh
 
 bench:
 	@bash scripts/bench.sh

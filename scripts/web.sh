@@ -21,7 +21,7 @@ start() {
       || die "CKAN web (gunicorn) failed to start; see $WEB_LOG"
   fi
   for _ in $(seq 1 120); do
-    if curl -fsS -o /dev/null "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show"; then
+    if curl -fs -o /dev/null "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show"; then
       say "CKAN web: serving http://127.0.0.1:$CKAN_PORT"; return 0
     fi
     sleep 0.5

@@ -13,8 +13,6 @@ from typing import Iterator
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-SITE_USER_CONTEXT = {"ignore_auth": True}
-
 DEPARTEMENT_ORG = {
     "name": "departement-haute-garonne",
     "title": "Conseil départemental de la Haute-Garonne",
@@ -45,30 +43,29 @@ def traffic_counts_csv(seed: int = 31, points: int = 60) -> bytes:
 
 
 def _site_context() -> dict:
+    """A fresh context for the site user (a sysadmin): CKAN mutates contexts."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
+    return {"user": site_user["name"]}
 
 
 def ensure_organization(data: dict) -> dict:
-    context = _site_context()
     try:
-        existing = tk.get_action("organization_show")(context, {"id": data["name"]})
+        existing = tk.get_action("organization_show")(_site_context(), {"id": data["name"]})
     except tk.ObjectNotFound:
-        return tk.get_action("organization_create")(context, dict(data))
-    return tk.get_action("organization_patch")(context, {"id": existing["id"], **data})
+        return tk.get_action("organization_create")(_site_context(), dict(data))
+    return tk.get_action("organization_patch")(_site_context(), {"id": existing["id"], **data})
 
 
 def ensure_dataset(data: dict, resources: list[dict]) -> dict:
     """Create or update a dataset; resources are matched by name."""
-    context = _site_context()
     try:
-        existing = tk.get_action("package_show")(context, {"id": data["name"]})
+        existing = tk.get_action("package_show")(_site_context(), {"id": data["name"]})
     except tk.ObjectNotFound:
         existing = None
     if existing is None:
-        dataset = tk.get_action("package_create")(context, dict(data))
+        dataset = tk.get_action("package_create")(_site_context(), dict(data))
     else:
-        dataset = tk.get_action("package_patch")(context, {"id": existing["id"], **data})
+        dataset = tk.get_action("package_patch")(_site_context(), {"id": existing["id"], **data})
     by_name = {r["name"]: r for r in dataset.get("resources", [])}
     for resource in resources:
         resource = dict(resource)

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make smoke`: checks a running portal (after `make up`) the way a newcomer
+# would, with curl: home page, API create with a sysadmin token, search through
+# Solr, the dataset page, the DCAT catalog and the dataset's RDF.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+BASE="http://127.0.0.1:$CKAN_PORT"
+CKAN="$HG_VENV/bin/ckan -c $HG_ROOT/ckan.ini"
+fail() { echo "SMOKE FAILED: $*" >&2; exit 1; }
+
+curl -fs "$BASE/" | grep -q 'lang="fr"' || fail "home page is not served in French"
+echo "ok  home page (200, lang=fr)"
+
+token=$($CKAN user token add admin smoke-$(date +%s) 2>/dev/null | tail -n 1 | tr -d '[:space:]')
+name="smoke-$(date +%s)"
+org=$(curl -fs "$BASE/api/3/action/organization_list" | "$HG_VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["result"][0])')
+curl -fs -H "Authorization: $token" -H "Content-Type: application/json" \
+  -d "{\"name\": \"$name\", \"title\": \"Équipements sportifs (test de fumée)\", \"notes\": \"Créé par make smoke.\", \"owner_org\": \"$org\"}" \
+  "$BASE/api/3/action/package_create" >/dev/null || fail "package_create with a sysadmin token"
+echo "ok  package_create $name"
+curl -fs "$BASE/api/3/action/package_search?q=equipement" | grep -q "\"name\": \"$name\"" || fail "package_search does not find $name"
+echo "ok  package_search finds it (q=equipement, through Solr)"
+curl -fs "$BASE/dataset/$name" | grep -q "Équipements sportifs" || fail "dataset page"
+echo "ok  dataset page"
+curl -fs "$BASE/catalog.ttl" | grep -q "Équipements sportifs" || fail "/catalog.ttl does not list it"
+echo "ok  /catalog.ttl lists it"
+curl -fs "$BASE/dataset/$name.rdf" | grep -q "Équipements sportifs" || fail "/dataset/$name.rdf"
+echo "ok  /dataset/$name.rdf"
+curl -fs -H "Authorization: $token" -H "Content-Type: application/json" -d "{\"id\": \"$name\"}" \
+  "$BASE/api/3/action/dataset_purge" >/dev/null
+echo "smoke test passed"
