@@ -1,6 +1,7 @@
 """Plugin wiring for the Haute-Garonne portal.
 
-Each concern lives in its own module; this file only connects them to CKAN.
+Each concern lives in its own package (territory, publishers, dcat, theme);
+this file only connects them to CKAN's interfaces.
 """
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from .dcat import validators as dataset_validators
+from .publishers import auth as publisher_auth
+from .publishers import validators as publisher_validators
+
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
@@ -16,6 +21,8 @@ from ckan.lib.plugins import DefaultTranslation
 class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IValidators)
+    p.implements(p.IAuthFunctions)
 
     # IConfigurer
 
@@ -23,3 +30,13 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "hautegaronne")
+
+    # IValidators
+
+    def get_validators(self) -> dict:
+        return {**publisher_validators.get_validators(), **dataset_validators.get_validators()}
+
+    # IAuthFunctions
+
+    def get_auth_functions(self) -> dict:
+        return publisher_auth.get_auth_functions()

@@ -1,0 +1,1 @@
+"""DCAT: the dataset schema's validators, the licence list and the DCAT-AP profile."""

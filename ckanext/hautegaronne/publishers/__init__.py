@@ -1,0 +1,1 @@
+"""Publishers: organisation types, onboarding from the territory, ownership rules."""

@@ -1,0 +1,1 @@
+"""The département's theme: branding, editorial pages, home page content."""
