@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make up` and `make test` (see README.md).
-.PHONY: up down test smoke install territory i18n wheel bench
+.PHONY: up down test smoke install territory i18n i18n-compile wheel bench
 
 up:
 	@bash scripts/up.sh
@@ -19,7 +19,10 @@ territory:
 
 # Extracts, updates and compiles the extension's translations.
 i18n:
-	@bash scripts/i18n.sh
+	@bash scripts/i18n.sh all
+
+i18n-compile:
+	@bash scripts/i18n.sh compile
 
 wheel:
 	.venv/bin/python -m build --wheel --outdir dist .

@@ -9,7 +9,6 @@ DEBIAN_PACKAGES=(
   postgresql-15 redis-server          # services
   libpq-dev libmagic1 gcc make curl   # psycopg2 builds from source; python-magic
   openjdk-17-jdk-headless maven       # the Solr launcher
-  python3 python3-venv python3-dev
 )
 
 missing=()
@@ -21,6 +20,10 @@ if command -v java >/dev/null && java -version 2>&1 | grep -q '"17'; then
   missing=("${missing[@]/openjdk-17-jdk-headless}")
 fi
 command -v mvn >/dev/null && missing=("${missing[@]/maven}")
+# Debian's Python 3.11 unless a Python 3.11 with venv and headers is already there.
+if ! { command -v python3.11 >/dev/null && python3.11 -c 'import venv, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null; }; then
+  missing+=(python3 python3-venv python3-dev)
+fi
 missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 if [ ${#missing[@]} -gt 0 ]; then
   say "Installing Debian packages: ${missing[*]}"
