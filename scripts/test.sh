@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 # (e.g. HG_TEST_NAME=ckan_test_b HG_TEST_REDIS_DB=2 make test).
 HG_TEST_NAME="${HG_TEST_NAME:-ckan_test}"
 HG_TEST_REDIS_DB="${HG_TEST_REDIS_DB:-1}"
-SOLR_CORES="$(printf '%s\n' ${SOLR_CORES:-ckan ckan_test} "$HG_TEST_NAME" | awk '!seen[$0]++' | xargs)"
+SOLR_CORES="$(printf '%s\n' ${SOLR_CORES:-ckan ckan_test} "$HG_TEST_NAME" "${HG_TEST_NAME}_national" | awk '!seen[$0]++' | xargs)"
 export SOLR_CORES
 
 bash "$HG_ROOT/scripts/install.sh"
@@ -19,10 +19,14 @@ bash "$HG_ROOT/scripts/redis.sh" start
 bash "$HG_ROOT/scripts/solr.sh" setup
 bash "$HG_ROOT/scripts/solr.sh" start
 bash "$HG_ROOT/scripts/postgres.sh" createdb "$HG_TEST_NAME" "$HG_DB_PASSWORD"
+# A second CKAN instance, playing a national catalogue that harvests the portal.
+bash "$HG_ROOT/scripts/postgres.sh" createdb "${HG_TEST_NAME}_national" "$HG_DB_PASSWORD"
 mkdir -p "$HG_VAR/test-storage" "$HG_ROOT/test-artifacts"
 
 export CKAN_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/$HG_TEST_NAME"
 export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$HG_TEST_NAME"
+export HG_NATIONAL_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/${HG_TEST_NAME}_national"
+export HG_NATIONAL_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/${HG_TEST_NAME}_national"
 export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$HG_TEST_REDIS_DB?socket_timeout=300"
 cd "$HG_ROOT"
 # The test database is rebuilt by the suite's fixtures; migrate it first so

@@ -17,3 +17,46 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
 @pytest.fixture
 def clean_all(clean_db, clean_index):
     """An empty database and an empty Solr core."""
+
+
+@pytest.fixture
+def live_portal(clean_all):
+    """The portal served over real HTTP by gunicorn on a free loopback port,
+    with the test configuration (and the test database, Solr core and Redis db
+    that `make test` exports through CKAN_* variables). Yields its base URL."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    base_url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, CKAN_INI=str(root / "test.ini"), CKAN_SITE_URL=base_url)
+    log_path = root / "var" / "log" / f"live-portal-{port}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "wb") as log:
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "gunicorn"), "--chdir", str(root / "config"),
+             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120",
+             "wsgi:application"],
+            env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/api/3/action/status_show", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the live portal did not start; see {log_path}")
+                time.sleep(0.3)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

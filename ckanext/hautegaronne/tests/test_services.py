@@ -97,3 +97,12 @@ def test_home_page_answers_in_french(app):
 def test_the_portal_defaults_are_french():
     assert tk.config.get("ckan.locale_default") == "fr"
     assert tk.config.get("ckan.locales_offered") == ["fr", "en"]
+
+
+def test_the_portal_is_served_over_http_by_gunicorn(live_portal):
+    import urllib.request
+
+    with urllib.request.urlopen(live_portal + "/api/3/action/status_show") as response:
+        status = json.load(response)["result"]
+    assert status["ckan_version"] == "2.12.0"
+    assert "hautegaronne" in status["extensions"]
