@@ -18,3 +18,52 @@ def demo() -> None:
 
     for line in demo_content.load():
         click.echo(line)
+
+
+@hautegaronne.group(short_help="Onboard the publishers of the territory")
+def publishers() -> None:
+    """Publishers (organisations) of the territory: département, EPCI, communes."""
+
+
+@publishers.command("add", short_help="Onboard a publisher by INSEE code or SIREN, or all of them")
+@click.argument("code", required=False)
+@click.option("--all", "all_", is_flag=True, help="All 604 publishers of the territory.")
+def publishers_add(code: str | None, all_: bool) -> None:
+    """Create (or bring up to date) the organisation of CODE with its official data."""
+    from .publishers import onboarding
+
+    if all_ == bool(code):
+        raise click.UsageError("give either an INSEE code or SIREN, or --all")
+    if code:
+        try:
+            entity = onboarding.resolve(code)
+        except onboarding.UnknownCode as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(2)
+        click.echo(str(onboarding.add(entity)))
+        return
+    entities = onboarding.territory_entities()
+    with click.progressbar(length=len(entities), label="Publishers", file=click.get_text_stream("stderr")) as bar:
+        outcomes = onboarding.add_all(entities, progress=lambda outcome: bar.update(1))
+    summary = {s: sum(o.status == s for o in outcomes) for s in ("created", "updated", "unchanged")}
+    click.echo(", ".join(f"{n} {s}" for s, n in summary.items()))
+
+
+@publishers.command("sync", short_help="Apply the COG vintage of the reference data")
+def publishers_sync() -> None:
+    """Refresh official data; merged communes are kept and linked, never deleted."""
+    from .publishers import onboarding
+
+    for line in onboarding.sync():
+        click.echo(line)
+
+
+@publishers.command("list", short_help="List the onboarded publishers")
+def publishers_list() -> None:
+    from .publishers import onboarding
+
+    rows = onboarding.publishers()
+    for row in rows:
+        code = row["extras"].get("insee_code") or row["extras"].get("siren") or ""
+        click.echo(f"{row['type']:13} {code:10} {row['dataset_count']:5}  {row['name']}  ({row['title']})")
+    click.echo(f"{len(rows)} publishers")

@@ -1,6 +1,230 @@
-"""Ownership rules: chained auth functions, registered in plugin.py."""
+"""Ownership rules: chained auth functions, registered in plugin.py.
+
+* Only members of a publisher's organisation (editor, admin) create, edit and delete its
+  datasets and resources; only its admins manage its members and edit it. That is CKAN's
+  rule for ordinary users, and it holds across publishers because the portal uses no
+  organisation hierarchy: an EPCI's members get no right over its communes, and the reverse.
+* Moving a dataset to another organisation needs admin rights in both.
+* Sysadmins obey the same rules (``auth_sysadmins_check``) unless
+  ``ckanext.hautegaronne.sysadmin_override`` is true. Two exceptions keep the platform
+  running: the site user (harvesting, command line, demo) and the appointment of the first
+  administrator of an organisation that has none (onboarding a publisher).
+"""
 from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Optional
+
+import ckan.authz as authz
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+
+_ = tk._
+
+OVERRIDE_OPTION = "ckanext.hautegaronne.sysadmin_override"
+
+# (organisation id, permission) pairs a sysadmin must hold as an ordinary member
+Requirement = tuple[Optional[str], str]
+
+
+def _user(context: dict) -> Optional[model.User]:
+    name = context.get("user")
+    return model.User.get(name) if name else None
+
+
+def _bound_sysadmin(context: dict) -> bool:
+    """A sysadmin to whom the ownership rules apply."""
+    user = _user(context)
+    if user is None or not user.sysadmin:
+        return False
+    if tk.asbool(tk.config.get(OVERRIDE_OPTION)):
+        return False
+    return user.name != tk.config.get("ckan.site_id")
+
+
+def _role_allows(user_name: str, org_id: Optional[str], permission: str) -> bool:
+    """Membership-based check that ignores sysadmin status and any hierarchy."""
+    if not org_id:
+        return False
+    role = authz.users_role_for_group_or_org(org_id, user_name)
+    return role is not None and role in authz.get_roles_with_permission(permission)
+
+
+def _is_org_admin(user_name: Optional[str], org_id: Optional[str]) -> bool:
+    if not org_id or not user_name:
+        return False
+    return authz.users_role_for_group_or_org(org_id, user_name) == "admin"
+
+
+def _org_id(value: Any) -> Optional[str]:
+    if not value:
+        return None
+    group = model.Group.get(value)
+    return group.id if group is not None else None
+
+
+def _package(data_dict: dict) -> Optional[model.Package]:
+    ref = data_dict.get("id") or data_dict.get("name") or data_dict.get("package_id")
+    return model.Package.get(ref) if ref else None
+
+
+def _resource_package(data_dict: dict) -> Optional[model.Package]:
+    resource = model.Resource.get(data_dict.get("id") or data_dict.get("resource_id") or "")
+    if resource is None:
+        return None
+    return model.Package.get(resource.package_id)
+
+
+def _denied(context: dict, why: str) -> dict:
+    return {"success": False, "msg": why}
+
+
+def _moves(data_dict: dict, package: Optional[model.Package]) -> Optional[tuple[Optional[str], str]]:
+    """(current org id, target org id) when ``data_dict`` moves the dataset, else None."""
+    if package is None or "owner_org" not in data_dict or not data_dict.get("owner_org"):
+        return None
+    target = _org_id(data_dict["owner_org"])
+    if target is None or target == package.owner_org:
+        return None
+    return package.owner_org, target
+
+
+def _sysadmin_guard(requirements: Callable[[dict, dict], Iterable[Requirement]]):
+    """A chained auth function: ordinary users get CKAN's rule; bound sysadmins must hold
+    every (organisation, permission) that ``requirements`` lists as real members."""
+
+    @tk.chained_auth_function
+    @tk.auth_sysadmins_check
+    def auth(next_auth, context, data_dict):
+        data_dict = data_dict or {}
+        if _bound_sysadmin(context):
+            user_name = context["user"]
+            for org_id, permission in requirements(context, data_dict):
+                if not _role_allows(user_name, org_id, permission):
+                    return _denied(context, _(
+                        "Platform administrators do not edit a publisher's data: ask a member "
+                        "of the organisation, or become one."))
+            return {"success": True}
+        return next_auth(context, data_dict)
+
+    return auth
+
+
+# -- requirements per action (for bound sysadmins) ------------------------------------------
+
+def _package_create(context, data_dict):
+    org = _org_id(data_dict.get("owner_org"))
+    if org is None and not data_dict.get("owner_org"):
+        # "may this user add a dataset somewhere?" (e.g. the "Add dataset" button)
+        user = _user(context)
+        orgs = [m.group_id for m in model.Session.query(model.Member)
+                .filter(model.Member.table_name == "user", model.Member.state == "active",
+                        model.Member.table_id == user.id)] if user else []
+        return [(next((o for o in orgs if _role_allows(user.name, o, "create_dataset")), None),
+                 "create_dataset")]
+    return [(org, "create_dataset")]
+
+
+def _package_update(context, data_dict):
+    package = _package(data_dict)
+    if package is None:
+        return [(None, "update_dataset")]
+    move = _moves(data_dict, package)
+    if move:
+        return [(move[0], "admin"), (move[1], "admin")]
+    return [(package.owner_org, "update_dataset")]
+
+
+def _package_delete(context, data_dict):
+    package = _package(data_dict)
+    return [(package.owner_org if package else None, "delete_dataset")]
+
+
+def _resource_create(context, data_dict):
+    package = _package({"id": data_dict.get("package_id")}) if data_dict.get("package_id") \
+        else _resource_package(data_dict)
+    return [(package.owner_org if package else None, "update_dataset")]
+
+
+def _resource_update(context, data_dict):
+    package = _resource_package(data_dict)
+    return [(package.owner_org if package else None, "update_dataset")]
+
+
+def _resource_delete(context, data_dict):
+    package = _resource_package(data_dict)
+    return [(package.owner_org if package else None, "delete_dataset")]
+
+
+def _owner_org_update(context, data_dict):
+    package = _package(data_dict)
+    return [(package.owner_org if package else None, "admin"),
+            (_org_id(data_dict.get("organization_id")), "admin")]
+
+
+def _organization(context, data_dict):
+    return [(_org_id(data_dict.get("id")), "admin")]
+
+
+def _bulk(context, data_dict):
+    return [(_org_id(data_dict.get("org_id")), "admin")]
+
+
+def _has_no_admin(org_id: Optional[str]) -> bool:
+    return bool(org_id) and not authz.get_group_or_org_admin_ids(org_id)
+
+
+def _members(context, data_dict):
+    org_id = _org_id(data_dict.get("id"))
+    group = model.Group.get(org_id) if org_id else None
+    if group is not None and not group.is_organization:
+        return []  # groups (themes) are not publishers
+    if _has_no_admin(org_id):
+        return []  # appointing the first administrator of a new publisher
+    return [(org_id, "admin")]
+
+
+# -- the move rule, for everybody -----------------------------------------------------------
+
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def package_update(next_auth, context, data_dict):
+    data_dict = data_dict or {}
+    if _bound_sysadmin(context):
+        return _sysadmin_guard(_package_update)(next_auth, context, data_dict)
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return result
+    user = _user(context)
+    if user is not None and user.sysadmin:
+        return result  # the override is on, or the site user
+    move = _moves(data_dict, _package(data_dict))
+    if move and not (_is_org_admin(context.get("user"), move[0])
+                     and _is_org_admin(context.get("user"), move[1])):
+        return _denied(context, _("Moving a dataset to another organisation requires "
+                                  "admin rights in both organisations."))
+    return result
 
 
 def get_auth_functions() -> dict:
-    return {}
+    return {
+        "package_create": _sysadmin_guard(_package_create),
+        "package_update": package_update,
+        # core package_patch defers to package_update, so ordinary users meet the move rule
+        "package_patch": _sysadmin_guard(_package_update),
+        "package_revise": _sysadmin_guard(_package_update),
+        "package_delete": _sysadmin_guard(_package_delete),
+        "package_owner_org_update": _sysadmin_guard(_owner_org_update),
+        "resource_create": _sysadmin_guard(_resource_create),
+        "resource_update": _sysadmin_guard(_resource_update),
+        "resource_patch": _sysadmin_guard(_resource_update),
+        "resource_delete": _sysadmin_guard(_resource_delete),
+        "organization_update": _sysadmin_guard(_organization),
+        "organization_patch": _sysadmin_guard(_organization),
+        "organization_delete": _sysadmin_guard(_organization),
+        "bulk_update_private": _sysadmin_guard(_bulk),
+        "bulk_update_public": _sysadmin_guard(_bulk),
+        "bulk_update_delete": _sysadmin_guard(_bulk),
+        "organization_member_create": _sysadmin_guard(_members),
+        "member_create": _sysadmin_guard(_members),
+        "member_delete": _sysadmin_guard(_members),
+    }

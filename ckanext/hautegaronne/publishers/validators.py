@@ -1,6 +1,278 @@
-"""Validators of this concern, registered through IValidators in plugin.py."""
+"""Validators of the organisation schemas, registered through IValidators in plugin.py.
+
+Messages are English source strings translated in the extension's French catalogue:
+the agent filling in a commune's form reads one clear French sentence per field.
+"""
 from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.scheming.validation import scheming_validator
+
+from .. import territory as ref
+from ..territory import identifiers
+from . import types
+
+_ = tk._
+Invalid = tk.Invalid
+missing = tk.missing
+
+_SPACES = re.compile(r"[\s.\u00a0\u202f-]")
+# A deliberately plain e-mail shape: one @, a dotted domain, no spaces or angle brackets.
+_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+(?:[/?#][^\s<>\"'`]*)?$", re.IGNORECASE)
+# Markup and script vectors refused in free text (Markdown itself is fine).
+_HOSTILE = re.compile(
+    r"<\s*/?\s*[a-z!?][^>]*>?"          # HTML tags, comments, processing instructions
+    r"|(?:javascript|vbscript|data)\s*:"  # script URLs
+    r"|\bon[a-z]+\s*="                     # inline event handlers
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",  # control characters
+    re.IGNORECASE,
+)
+
+
+def _is_empty(value: Any) -> bool:
+    return value is missing or value is None or value == ""
+
+
+def _compact(value: Any) -> str:
+    return _SPACES.sub("", str(value))
+
+
+def hautegaronne_siren(value: Any) -> Any:
+    """9 digits, Luhn-checked; spaces and dots are removed ("213 104 581")."""
+    if _is_empty(value):
+        return value
+    siren = _compact(value)
+    if not (siren.isascii() and siren.isdigit() and len(siren) == 9):
+        raise Invalid(_("A SIREN number has exactly 9 digits, e.g. 213104581."))
+    if not identifiers.is_valid_siren(siren):
+        raise Invalid(_("This SIREN number is not valid: its check digit is wrong. "
+                        "Please copy it again from the INSEE directory."))
+    return siren
+
+
+def hautegaronne_siret(key, data, errors, context) -> None:
+    """14 digits, Luhn-checked, starting with the organisation's SIREN when one is given."""
+    value = data.get(key)
+    if _is_empty(value):
+        return
+    siret = _compact(value)
+    if not (siret.isascii() and siret.isdigit() and len(siret) == 14):
+        errors[key].append(_("A SIRET number has exactly 14 digits (the SIREN followed by 5 digits)."))
+        return
+    if not identifiers.is_valid_siret(siret):
+        errors[key].append(_("This SIRET number is not valid: its check digit is wrong. "
+                             "Please copy it again from the INSEE directory."))
+        return
+    siren = data.get(key[:-1] + ("siren",))
+    if not _is_empty(siren) and _compact(siren) != siret[:9]:
+        errors[key].append(_("The SIRET number must start with the SIREN of the organisation."))
+        return
+    data[key] = siret
+
+
+def _stored_extra(context: dict, name: str) -> Any:
+    """Value of an extra of the organisation being updated (None on creation)."""
+    group = context.get("group")
+    if group is None:
+        return None
+    return group.extras.get(name)
+
+
+def hautegaronne_insee_commune(value: Any, context: dict) -> Any:
+    """INSEE code of a current commune of the Haute-Garonne in the COG of the reference data.
+
+    A commune merged into a commune nouvelle keeps its organisation (and its former code).
+    """
+    if _is_empty(value):
+        return value
+    code = _compact(value).upper()
+    if not identifiers.is_valid_insee_code(code):
+        raise Invalid(_("An INSEE code has 5 characters, e.g. 31458 for Roques."))
+    data = ref.territory()
+    if code in data.former_codes and _stored_extra(context, "insee_code") == code:
+        return code
+    if code in data.former_codes:
+        new_code = data.former_codes[code]
+        raise Invalid(_("{code} is a former commune, now part of {name} ({new_code}): "
+                        "use the code of the current commune.").format(
+            code=code, name=data.communes[new_code]["name"], new_code=new_code))
+    if not code.startswith("31"):
+        raise Invalid(_("This commune is not in the Haute-Garonne: its INSEE code must start with 31."))
+    if code not in data.communes:
+        raise Invalid(_("No commune of the Haute-Garonne has this INSEE code in the {vintage}.").format(
+            vintage=data.meta.get("vintage", "COG")))
+    return code
+
+
+def hautegaronne_epci_nature(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    nature = str(value).strip().upper()
+    if nature not in types.EPCI_NATURES:
+        raise Invalid(_("Unknown EPCI nature: choose CC (communauté de communes), CA (communauté "
+                        "d'agglomération), CU (communauté urbaine) or METRO (métropole)."))
+    return nature
+
+
+def hautegaronne_publisher_type_choice(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    if value not in types.PUBLISHER_TYPES:
+        raise Invalid(_("Unknown publisher type: choose département, affiliated body, EPCI, "
+                        "commune or syndicat."))
+    return value
+
+
+def hautegaronne_email(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    email = str(value).strip()
+    if len(email) > 254 or not _EMAIL.match(email):
+        raise Invalid(_("This is not a valid e-mail address (expected e.g. opendata@mairie-roques.fr)."))
+    return email
+
+
+def hautegaronne_url(value: Any) -> Any:
+    if _is_empty(value):
+        return value
+    url = str(value).strip()
+    if not _URL.match(url):
+        raise Invalid(_("Enter a full web address starting with https:// (e.g. https://www.mairie-roques.fr)."))
+    return url
+
+
+def hautegaronne_safe_text(value: Any) -> Any:
+    """Refuses HTML, scripts and control characters in free text (Markdown is accepted)."""
+    if _is_empty(value):
+        return value
+    if _HOSTILE.search(str(value)):
+        raise Invalid(_("HTML code, scripts and control characters are not accepted here: "
+                        "write plain text (Markdown formatting is allowed)."))
+    return value
+
+
+def _schema_publisher_type(schema: dict, data: dict, key: tuple) -> str | None:
+    org_type = schema.get("organization_type")
+    if org_type in types.PUBLISHER_TYPES:
+        return org_type
+    chosen = data.get(key[:-1] + ("publisher_type",))
+    if _is_empty(chosen):
+        return "etablissement"  # the default of the generic schema
+    return chosen if chosen in types.PUBLISHER_TYPES else None
+
+
+@scheming_validator
+def hautegaronne_derived(field: dict, schema: dict):
+    """Fills a field from the reference data (publisher type, ADMS type, population,
+    EPCI membership...): whatever was typed is replaced, nothing is typed by hand."""
+    field_name = field["field_name"]
+
+    def validator(key, data, errors, context):
+        publisher_type = _schema_publisher_type(schema, data, key)
+        if field_name == "publisher_type" and schema.get("organization_type") not in types.PUBLISHER_TYPES:
+            # the generic organisation type: the publisher type is chosen in the form
+            value = data.get(key)
+            if not _is_empty(value) and value not in types.PUBLISHER_TYPES:
+                errors[key].append(_("Unknown publisher type: choose département, affiliated body, "
+                                     "EPCI, commune or syndicat."))
+                raise tk.StopOnError
+        prefix = key[:-1]
+        entity = types.reference_entity(publisher_type, data.get(prefix + ("insee_code",)),
+                                        data.get(prefix + ("siren",)))
+        if field_name == "merged_into":
+            value = types.merged_into(data.get(prefix + ("insee_code",)))
+        else:
+            value = types.derived_value(field_name, publisher_type, entity)
+        if value is None:
+            data.pop(key, None)
+            raise tk.StopOnError
+        data[key] = value
+
+    return validator
+
+
+@scheming_validator
+def hautegaronne_reference_siren(field: dict, schema: dict):
+    """SIREN of a commune or EPCI: filled from the reference data when left empty,
+    and refused when it is not the one the reference data give."""
+    publisher_type = schema.get("organization_type")
+
+    def validator(key, data, errors, context):
+        prefix = key[:-1]
+        insee = data.get(prefix + ("insee_code",))
+        entity = None
+        if publisher_type == "commune" and not _is_empty(insee):
+            entity = types.reference_entity("commune", _compact(insee).upper())
+        elif publisher_type == "departement":
+            entity = types.reference_entity("departement")
+        value = data.get(key)
+        if _is_empty(value):
+            if entity is not None:
+                data[key] = entity["siren"]
+            return
+        try:
+            siren = hautegaronne_siren(value)
+        except Invalid as error:
+            errors[key].append(error.error)
+            raise tk.StopOnError
+        if publisher_type == "epci" and types.reference_entity("epci", siren=siren) is None:
+            known = ref.find_by_code(siren)
+            if known is not None and known["kind"] != "epci":
+                errors[key].append(_("This SIREN is the one of {name}, not of an EPCI.").format(name=known["name"]))
+                raise tk.StopOnError
+        if entity is not None and siren != entity["siren"] and publisher_type == "commune":
+            errors[key].append(_("The SIREN of {name} is {siren} in the reference data.").format(
+                name=entity["name"], siren=entity["siren"]))
+            raise tk.StopOnError
+        data[key] = siren
+
+    return validator
+
+
+@scheming_validator
+def hautegaronne_reference_epci_nature(field: dict, schema: dict):
+    """EPCI nature: filled from the reference data when left empty; must match them."""
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        try:
+            nature = hautegaronne_epci_nature(value)
+        except Invalid as error:
+            errors[key].append(error.error)
+            raise tk.StopOnError
+        siren = data.get(key[:-1] + ("siren",))
+        entity = types.reference_entity("epci", siren=_compact(siren)) if not _is_empty(siren) else None
+        if entity is not None:
+            if _is_empty(nature):
+                nature = entity["nature"]
+            elif nature != entity["nature"]:
+                errors[key].append(_("The reference data give {nature} for {name}.").format(
+                    nature=entity["nature"], name=entity["name"]))
+                raise tk.StopOnError
+        if _is_empty(nature):
+            errors[key].append(_("Missing value"))
+            raise tk.StopOnError
+        data[key] = nature
+
+    return validator
 
 
 def get_validators() -> dict:
-    return {}
+    return {
+        "hautegaronne_siren": hautegaronne_siren,
+        "hautegaronne_siret": hautegaronne_siret,
+        "hautegaronne_insee_commune": hautegaronne_insee_commune,
+        "hautegaronne_epci_nature": hautegaronne_epci_nature,
+        "hautegaronne_publisher_type_choice": hautegaronne_publisher_type_choice,
+        "hautegaronne_email": hautegaronne_email,
+        "hautegaronne_url": hautegaronne_url,
+        "hautegaronne_safe_text": hautegaronne_safe_text,
+        "hautegaronne_derived": hautegaronne_derived,
+        "hautegaronne_reference_siren": hautegaronne_reference_siren,
+        "hautegaronne_reference_epci_nature": hautegaronne_reference_epci_nature,
+    }
