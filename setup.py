@@ -22,12 +22,16 @@ setup(
             "i18n/**/*.po",
             "i18n/**/*.mo",
             "territory/data/*",
+            "dcat/*.json",
         ],
     },
     zip_safe=False,
     entry_points={
         "ckan.plugins": [
             "hautegaronne = ckanext.hautegaronne.plugin:HautegaronnePlugin",
+        ],
+        "ckan.rdf.profiles": [
+            "hautegaronne_dcat_ap = ckanext.hautegaronne.dcat.profile:HauteGaronneDCATAPProfile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

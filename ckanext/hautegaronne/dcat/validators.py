@@ -1,6 +1,246 @@
-"""Validators of this concern, registered through IValidators in plugin.py."""
+"""Validators of the dataset schema, registered through IValidators in plugin.py.
+
+Every refusal carries a French message (English source strings, translated in the
+extension's domain) attached to the field at fault; a refused dataset is not saved.
+"""
 from __future__ import annotations
+
+import datetime
+import json
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckanext.scheming.validation import scheming_validator
+
+from . import spatial
+from .licences import find_licence
+
+_ = tk._
+missing = tk.missing
+
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or value == "" or value == []
+
+
+def _choice_values(field: dict) -> list[str]:
+    return [c["value"] for c in tk.h.scheming_field_choices(field)]
+
+
+def _match_choice(value: str, values: list[str]) -> str | None:
+    """A choice by its IRI or by its code (last IRI segment, case-insensitive)."""
+    text = str(value).strip()
+    if text in values:
+        return text
+    for choice in values:
+        if choice.rsplit("/", 1)[-1].upper() == text.upper():
+            return choice
+    return None
+
+
+@scheming_validator
+def hautegaronne_choice(field: dict, schema: dict):
+    """One value of the field's choices, given as IRI or code."""
+    def validator(value: Any) -> Any:
+        if _empty(value):
+            return value
+        values = _choice_values(field)
+        choice = _match_choice(value, values)
+        if choice is None:
+            raise tk.Invalid(_('Unknown code "{value}": choose one of the proposed values.')
+                             .format(value=value))
+        return choice
+    return validator
+
+
+@scheming_validator
+def hautegaronne_choices(field: dict, schema: dict):
+    """A list of the field's choices (IRIs or codes; list, JSON list or comma-separated)."""
+    def validator(key, data, errors, context):
+        value = data[key]
+        if _empty(value):
+            data[key] = missing
+            return
+        if isinstance(value, str):
+            try:
+                parsed = json.loads(value)
+                value = parsed if isinstance(parsed, list) else [value]
+            except ValueError:
+                value = [v for v in value.split(",")]
+        values = _choice_values(field)
+        selected = []
+        for item in value:
+            if _empty(item):
+                continue
+            choice = _match_choice(item, values)
+            if choice is None:
+                errors[key].append(
+                    _('Unknown code "{value}": choose one of the proposed values.')
+                    .format(value=item))
+            elif choice not in selected:
+                selected.append(choice)
+        data[key] = json.dumps(selected) if selected else missing
+    return validator
+
+
+def hautegaronne_date(value: Any) -> Any:
+    """A full date, YYYY-MM-DD."""
+    if _empty(value):
+        return missing
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        if not _DATE.match(text):
+            raise ValueError(text)
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        raise tk.Invalid(_("Invalid date: use the form YYYY-MM-DD (e.g. 2025-12-31)."))
+    return text
+
+
+def hautegaronne_temporal_end(key, data, errors, context):
+    """The end of a period is not before its start (on the ``end`` subfield)."""
+    end = data.get(key)
+    start = data.get(key[:-1] + ("start",))
+    if errors.get(key) or errors.get(key[:-1] + ("start",)):
+        return
+    if _empty(end) or _empty(start):
+        return
+    if str(end) < str(start):
+        errors[key].append(_("The end date is before the start date."))
+
+
+def hautegaronne_email(value: Any) -> Any:
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if text.lower().startswith("mailto:"):
+        text = text[7:]
+    if not _EMAIL.match(text):
+        raise tk.Invalid(_('Invalid e-mail address: "{value}".').format(value=value))
+    return text
+
+
+def hautegaronne_url(value: Any) -> Any:
+    if _empty(value):
+        return value
+    text = str(value).strip()
+    if not _URL.match(text):
+        raise tk.Invalid(_('Invalid web address (http:// or https://): "{value}".')
+                         .format(value=value))
+    return text
+
+
+def hautegaronne_licence(value: Any) -> Any:
+    """A licence of the portal's list (id, URL, SPDX id or EU IRI); the default if empty."""
+    from .licences import DEFAULT_LICENCE_ID
+    if _empty(value):
+        return DEFAULT_LICENCE_ID
+    licence = find_licence(str(value).strip())
+    if licence is None:
+        raise tk.Invalid(_('Unknown licence "{value}": use the Licence Ouverte 2.0 or the ODbL.')
+                         .format(value=value))
+    return licence["id"]
+
+
+def hautegaronne_resource_licence(value: Any) -> Any:
+    """Like the dataset licence, but empty means inherited."""
+    if _empty(value):
+        return value
+    return hautegaronne_licence(value)
+
+
+# ---------------------------------------------------------------------------------------
+# Spatial coverage: stored as the entity's code, with its IRI, name and geometries
+# ---------------------------------------------------------------------------------------
+
+def _row_coverage(key, data) -> dict | None:
+    row = key[:-1]
+    for source in ("code", "uri"):
+        value = data.get(row + (source,))
+        if not _empty(value):
+            return spatial.coverage(str(value).strip())
+    return None
+
+
+def hautegaronne_spatial_code(key, data, errors, context):
+    """The ``code`` subfield: an entity of the territory (INSEE code, SIREN or INSEE IRI)."""
+    row = key[:-1]
+    value = data.get(key)
+    if _empty(value):
+        value = data.get(row + ("uri",))
+    if _empty(value):
+        data[key] = missing
+        return
+    found = spatial.coverage(str(value).strip())
+    if found is None:
+        errors[key].append(
+            _('"{value}" is not an entity of the territory of the Haute-Garonne: give the INSEE '
+              'code of a commune, the SIREN of an intercommunality, or 31 for the département.')
+            .format(value=value))
+        return
+    data[key] = found["code"]
+
+
+def hautegaronne_spatial_derived(key, data, errors, context):
+    """``uri``, ``text``, ``bbox``, ``centroid``: computed from the entity."""
+    found = _row_coverage(key, data)
+    if found is None:
+        if _empty(data.get(key)):
+            data[key] = missing
+        return
+    value = found[key[-1]]
+    data[key] = dict(value) if isinstance(value, dict) else value
+
+
+def _publisher(owner_org: Any) -> dict | None:
+    if _empty(owner_org):
+        return None
+    try:
+        return tk.get_action("organization_show")(
+            {"ignore_auth": True},
+            {"id": owner_org, "include_datasets": False, "include_users": False,
+             "include_groups": False, "include_tags": False, "include_followers": False})
+    except tk.ObjectNotFound:
+        return None
+
+
+def hautegaronne_spatial_default(key, data, errors, context):
+    """On ``owner_org``: without a spatial coverage, the publisher's own territory."""
+    rows = sorted({k[1] for k in data if len(k) == 3 and k[0] == "spatial_coverage"})
+    for index in rows:
+        row = ("spatial_coverage", index)
+        if any(not _empty(data.get(row + (name,))) for name in ("code", "uri")):
+            return
+    if errors.get(key):
+        return
+    found = spatial.coverage(spatial.publisher_code(_publisher(data.get(key))))
+    if found is None:
+        return
+    index = rows[0] if rows else 0
+    for name, value in found.items():
+        data[("spatial_coverage", index, name)] = dict(value) if isinstance(value, dict) else value
 
 
 def get_validators() -> dict:
-    return {}
+    return {
+        "hautegaronne_choice": hautegaronne_choice,
+        "hautegaronne_choices": hautegaronne_choices,
+        "hautegaronne_date": hautegaronne_date,
+        "hautegaronne_temporal_end": hautegaronne_temporal_end,
+        "hautegaronne_email": hautegaronne_email,
+        "hautegaronne_url": hautegaronne_url,
+        "hautegaronne_licence": hautegaronne_licence,
+        "hautegaronne_resource_licence": hautegaronne_resource_licence,
+        "hautegaronne_spatial_code": hautegaronne_spatial_code,
+        "hautegaronne_spatial_derived": hautegaronne_spatial_derived,
+        "hautegaronne_spatial_default": hautegaronne_spatial_default,
+    }

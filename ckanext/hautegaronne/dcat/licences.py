@@ -1,0 +1,52 @@
+"""The portal's licence list (décret 2017-638: Licence Ouverte 2.0 and ODbL for data).
+
+``licences.json`` is CKAN's licence register (``licenses_group_url``); each entry also carries
+its SPDX id, its EU licence-list IRI and its ADMS licence type for the DCAT profile.
+Its ids are data.gouv.fr's (``lov2``, ``odc-odbl``) and its URLs the ones data.gouv.fr
+recognises.
+"""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any, Optional
+
+LICENCE_FILE = "licences.json"
+DEFAULT_LICENCE_ID = "lov2"
+
+
+def licence_file_path() -> Path:
+    return Path(str(resources.files(__package__).joinpath(LICENCE_FILE)))
+
+
+def licence_file_url() -> str:
+    """A file:// URL of the packaged licence list (CKAN's ``licenses_group_url``)."""
+    return licence_file_path().as_uri()
+
+
+@functools.cache
+def _licences() -> tuple[dict[str, Any], ...]:
+    return tuple(json.loads(licence_file_path().read_text(encoding="utf-8")))
+
+
+def licences() -> list[dict[str, Any]]:
+    return [dict(licence) for licence in _licences()]
+
+
+@functools.cache
+def _index() -> dict[str, dict[str, Any]]:
+    index: dict[str, dict[str, Any]] = {}
+    for licence in _licences():
+        for key in ("id", "url", "spdx_id", "eu_uri"):
+            index[licence[key]] = licence
+            index[licence[key].rstrip("/")] = licence
+    return index
+
+
+def find_licence(value: Optional[str]) -> Optional[dict[str, Any]]:
+    """The licence for an id, URL, SPDX id or EU IRI, or None."""
+    if not value:
+        return None
+    return _index().get(value) or _index().get(value.rstrip("/"))

@@ -1,0 +1,393 @@
+"""The DCAT-AP profile of the portal, chained after ckanext-dcat's ``euro_dcat_ap_3``.
+
+Registered as ``hautegaronne_dcat_ap`` under the ``ckan.rdf.profiles`` entry point. It
+completes and corrects the stock DCAT-AP 3 graph so that it validates against the official
+DCAT-AP 3.0.1 shapes and carries what national catalogues read (see
+``docs``: data.gouv.fr reads the publisher e-mail as ``foaf:mbox``, themes only with a
+``skos:prefLabel``, licences by URL, geometry as WKT or GeoJSON literals...).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import weakref
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as tk
+from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, LOCN, RDF, SKOS, VCARD, XSD,
+                                   RDFProfile)
+from ckanext.dcat.profiles.base import GEOJSON_IMT, GSP, OWL
+from ckanext.dcat.utils import resource_uri
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import Namespace
+
+from .. import territory, vocabularies
+from . import licences, spatial
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+EU = vocabularies.EU_AUTHORITY
+LANGUAGE_FRA = URIRef(EU + "language/FRA")
+THEME_SCHEME = URIRef(EU + "data-theme")
+FILE_TYPE = EU + "file-type/"
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
+# Publisher types of the portal and their ADMS type (see the territory notes).
+PUBLISHER_ADMS_TYPES = {
+    "departement": "RegionalAuthority",
+    "etablissement": "LocalAuthority",
+    "epci": "LocalAuthority",
+    "commune": "LocalAuthority",
+    "syndicat": "LocalAuthority",
+}
+# CKAN format labels -> EU file types (the ones the portal's publishers use).
+FILE_TYPES = {
+    "CSV": "CSV", "GEOJSON": "GEOJSON", "JSON": "JSON", "XLS": "XLS", "XLSX": "XLSX",
+    "ODS": "ODS", "PDF": "PDF", "ZIP": "ZIP", "XML": "XML", "SHP": "SHP", "KML": "KML",
+    "HTML": "HTML", "TXT": "TXT", "GPKG": "GPKG", "RDF": "RDF_XML", "TTL": "RDF_TURTLE",
+    "PARQUET": "PARQUET", "API": "REST",
+}
+
+# Per-serialization caches, keyed by the graph being built (released with it).
+_ORG_CACHE: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+
+
+def _org_fields(org: dict) -> dict[str, Any]:
+    """Organisation fields, whether scheming made them top-level or they are extras."""
+    fields = {e.get("key"): e.get("value") for e in org.get("extras") or []}
+    fields.update({k: v for k, v in org.items() if k != "extras"})
+    return fields
+
+
+def organization(graph, org_id: str) -> Optional[dict]:
+    cache = _ORG_CACHE.setdefault(graph, {})
+    if org_id not in cache:
+        try:
+            cache[org_id] = _org_fields(tk.get_action("organization_show")(
+                {"ignore_auth": True},
+                {"id": org_id, "include_datasets": False, "include_users": False,
+                 "include_groups": False, "include_tags": False,
+                 "include_followers": False, "include_extras": True}))
+        except tk.ObjectNotFound:
+            cache[org_id] = None
+    return cache[org_id]
+
+
+def _departement_org(graph) -> Optional[dict]:
+    """The département's own organisation (by its SIREN), if it publishes on the portal."""
+    siren = territory.territory().departement["siren"]
+    cache = _ORG_CACHE.setdefault(graph, {})
+    if "__departement__" not in cache:
+        cache["__departement__"] = None
+        orgs = tk.get_action("organization_list")(
+            {"ignore_auth": True}, {"all_fields": True, "include_extras": True, "limit": 1000})
+        for org in orgs:
+            fields = _org_fields(org)
+            if fields.get("siren") == siren or fields.get("publisher_type") == "departement":
+                cache["__departement__"] = fields
+                break
+    return cache["__departement__"]
+
+
+def _json_list(value: Any) -> list:
+    if isinstance(value, list):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return parsed if isinstance(parsed, list) else [parsed]
+    return []
+
+
+def _mailto(email: str) -> URIRef:
+    return URIRef(email if email.startswith("mailto:") else "mailto:" + email)
+
+
+def _wkt(geojson: dict) -> str:
+    """WKT of a GeoJSON (Multi)Polygon or Point, coordinates kept as given."""
+    def ring(points):
+        return "(" + ", ".join(f"{x} {y}" for x, y in points) + ")"
+
+    kind, coordinates = geojson["type"], geojson["coordinates"]
+    if kind == "Point":
+        return f"POINT ({coordinates[0]} {coordinates[1]})"
+    if kind == "Polygon":
+        return "POLYGON (" + ", ".join(ring(r) for r in coordinates) + ")"
+    if kind == "MultiPolygon":
+        return "MULTIPOLYGON (" + ", ".join(
+            "(" + ", ".join(ring(r) for r in polygon) + ")" for polygon in coordinates) + ")"
+    raise ValueError(kind)
+
+
+@functools.lru_cache(maxsize=1024)
+def _location_triples(code: str) -> Optional[tuple]:
+    found = spatial.coverage(code)
+    if found is None:
+        return None
+    location = URIRef(found["uri"])
+    polygon = spatial.polygon(code)
+    return (
+        (location, RDF.type, DCT.Location),
+        (location, SKOS.prefLabel, Literal(found["text"], lang="fr")),
+        (location, DCT.identifier, Literal(found["code"])),
+        (location, LOCN.geometry, Literal(_wkt(polygon), datatype=GSP.wktLiteral)),
+        (location, LOCN.geometry, Literal(json.dumps(polygon, separators=(",", ":")),
+                                          datatype=GEOJSON_IMT)),
+        (location, DCAT.bbox, Literal(_wkt(found["bbox"]), datatype=GSP.wktLiteral)),
+        (location, DCAT.centroid, Literal(_wkt(found["centroid"]),
+                                          datatype=GSP.wktLiteral)),
+    )
+
+
+class HauteGaronneDCATAPProfile(RDFProfile):
+    """Completes ``euro_dcat_ap_3``'s graph (must be listed after it)."""
+
+    def __init__(self, graph, dataset_type="dataset", compatibility_mode=False):
+        # The base class looks the scheming schema up on every instantiation (once per
+        # dataset); this profile reads the dataset dict only and does not need it.
+        self.g = graph
+        self.compatibility_mode = compatibility_mode
+        self._default_lang = tk.config.get("ckan.locale_default", "fr")
+        self._default_locale_lang = None
+
+    # ---------------------------------------------------------------- dataset
+
+    def graph_from_dataset(self, dataset_dict: dict, dataset_ref) -> None:
+        g = self.g
+        g.bind("org", ORG)
+
+        # dct:identifier: always a literal, stable (the kept identifier, else the CKAN id).
+        g.remove((dataset_ref, DCT.identifier, None))
+        g.add((dataset_ref, DCT.identifier,
+               Literal(dataset_dict.get("identifier") or dataset_dict["id"])))
+
+        # Landing page: the dataset page.
+        if dataset_dict.get("name") and not dataset_dict.get("url"):
+            page = URIRef(tk.url_for("dataset.read", id=dataset_dict["name"], qualified=True))
+            g.add((dataset_ref, DCAT.landingPage, page))
+            g.add((page, RDF.type, FOAF.Document))
+
+        org = None
+        if dataset_dict.get("owner_org"):
+            org = organization(g, dataset_dict["owner_org"])
+        self._publisher(dataset_dict, dataset_ref, org)
+        self._contact_point(dataset_dict, dataset_ref, org)
+        self._themes(dataset_ref)
+        self._spatial(dataset_dict, dataset_ref)
+        self._conformity(dataset_dict, dataset_ref)
+        licence = licences.find_licence(dataset_dict.get("license_id"))
+        if licence:
+            self._licence(dataset_ref, licence)
+        for resource in dataset_dict.get("resources", []):
+            self._distribution(resource, dataset_dict, licence)
+
+    def _publisher(self, dataset_dict: dict, dataset_ref, org: Optional[dict]) -> None:
+        if org is None:
+            return
+        g = self.g
+        agent = self.publisher_agent(org)
+        for old in list(g.objects(dataset_ref, DCT.publisher)):
+            if old != agent:
+                # euro_dcat_ap_3's fallback agent (its homepage is the logo URL).
+                g.remove((dataset_ref, DCT.publisher, old))
+                g.remove((old, None, None))
+        g.add((dataset_ref, DCT.publisher, agent))
+
+    def publisher_agent(self, org: dict, uri: Optional[str] = None):
+        """The organisation as a foaf:Agent (its page's URL): name, SIREN, ADMS type,
+        e-mail (``foaf:mbox``), website."""
+        g = self.g
+        agent = URIRef(uri or tk.url_for("organization.read", id=org["name"], qualified=True))
+        if (agent, RDF.type, FOAF.Agent) in g:
+            return agent
+        g.add((agent, RDF.type, FOAF.Agent))
+        g.add((agent, RDF.type, FOAF.Organization))
+        g.add((agent, FOAF.name, Literal(org.get("title") or org["name"])))
+        siren = org.get("siren")
+        if siren:
+            g.add((agent, DCT.identifier, Literal(siren)))
+            identifier = BNode()
+            g.add((agent, ADMS.identifier, identifier))
+            g.add((identifier, RDF.type, ADMS.Identifier))
+            g.add((identifier, SKOS.notation, Literal(siren)))
+            g.add((identifier, ADMS.schemaAgency, Literal("INSEE (répertoire SIRENE)")))
+            g.add((agent, ORG.identifier, Literal(siren)))
+        adms_type = org.get("adms_type") or (
+            ADMS_PUBLISHER_TYPE + PUBLISHER_ADMS_TYPES[org["publisher_type"]]
+            if org.get("publisher_type") in PUBLISHER_ADMS_TYPES else None)
+        if adms_type:
+            g.add((agent, DCT.type, URIRef(adms_type)))
+        email = org.get("contact_email") or org.get("email")
+        if email:
+            g.add((agent, FOAF.mbox, _mailto(email)))
+        website = org.get("website")
+        if website:
+            g.add((agent, FOAF.homepage, URIRef(website)))
+            g.add((URIRef(website), RDF.type, FOAF.Document))
+        return agent
+
+    def _contact_point(self, dataset_dict: dict, dataset_ref, org: Optional[dict]) -> None:
+        g = self.g
+        contacts = [c for c in dataset_dict.get("contact") or [] if isinstance(c, dict)
+                    and (c.get("name") or c.get("email"))]
+        if contacts or org is None or not (org.get("contact_email") or org.get("contact_name")):
+            return
+        # No contact of its own: the publisher's contact.
+        for old in list(g.objects(dataset_ref, DCAT.contactPoint)):
+            g.remove((dataset_ref, DCAT.contactPoint, old))
+            g.remove((old, None, None))
+        node = BNode()
+        g.add((dataset_ref, DCAT.contactPoint, node))
+        g.add((node, RDF.type, VCARD.Organization))
+        g.add((node, VCARD.fn, Literal(org.get("contact_name") or org.get("title"))))
+        if org.get("contact_email"):
+            g.add((node, VCARD.hasEmail, _mailto(org["contact_email"])))
+
+    def _themes(self, dataset_ref) -> None:
+        g = self.g
+        for theme in g.objects(dataset_ref, DCAT.theme):
+            label = vocabularies.theme_label(str(theme), "fr")
+            if label and (theme, SKOS.prefLabel, None) not in g:
+                g.add((theme, RDF.type, SKOS.Concept))
+                g.add((theme, SKOS.prefLabel, Literal(label, lang="fr")))
+                g.add((theme, SKOS.inScheme, THEME_SCHEME))
+
+    def _spatial(self, dataset_dict: dict, dataset_ref) -> None:
+        g = self.g
+        items = dataset_dict.get("spatial_coverage")
+        if not isinstance(items, list):
+            return
+        for item in items:
+            found = spatial.coverage(item.get("code") or item.get("uri") or "") \
+                if isinstance(item, dict) else None
+            if found is None:
+                continue
+            location = URIRef(found["uri"])
+            # euro_dcat_ap_3 re-adds its own (4-decimal) form for every dataset.
+            ours = set(_location_triples(found["code"]))
+            for triple in list(g.triples((location, None, None))):
+                if triple not in ours:
+                    g.remove(triple)
+            self.add_location(dataset_ref, DCT.spatial, found["code"])
+
+    def add_location(self, subject, predicate, code: str) -> Optional[URIRef]:
+        """An entity of the territory as a dct:Location: INSEE IRI, name, polygon (WKT and
+        GeoJSON), bbox and centroid."""
+        g = self.g
+        triples = _location_triples(code)
+        if triples is None:
+            return None
+        location = triples[0][0]
+        g.add((subject, predicate, location))
+        if (location, DCT.identifier, None) not in g:
+            for triple in triples:
+                g.add(triple)
+        return location
+
+    def _conformity(self, dataset_dict: dict, dataset_ref) -> None:
+        g = self.g
+        for item in dataset_dict.get("conforms_to_schema") or []:
+            if not isinstance(item, dict) or not item.get("url"):
+                continue
+            standard = URIRef(item["url"])
+            g.add((dataset_ref, DCT.conformsTo, standard))
+            g.add((standard, RDF.type, DCT.Standard))
+            if item.get("name"):
+                g.add((standard, DCT.title, Literal(item["name"])))
+            if item.get("version"):
+                g.add((standard, OWL.versionInfo, Literal(item["version"])))
+
+    def _licence(self, subject, licence: dict) -> None:
+        g = self.g
+        node = URIRef(licence["url"])
+        g.add((subject, DCT.license, node))
+        if (node, RDF.type, DCT.LicenseDocument) not in g:
+            g.add((node, RDF.type, DCT.LicenseDocument))
+            g.add((node, DCT.type, URIRef(licence["adms_type"])))
+            g.add((node, SKOS.exactMatch, URIRef(licence["eu_uri"])))
+            g.add((node, DCT.identifier, Literal(licence["spdx_id"])))
+
+    def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence) -> None:
+        g = self.g
+        distribution = URIRef(resource_uri(resource))
+        # Licence: the resource's own, else the dataset's.
+        for old in list(g.objects(distribution, DCT.license)):
+            g.remove((distribution, DCT.license, old))
+            if not isinstance(old, URIRef) or licences.find_licence(str(old)) is None:
+                g.remove((old, None, None))
+        licence = licences.find_licence(resource.get("license")) or dataset_licence
+        if licence:
+            self._licence(distribution, licence)
+        # Download URL for files (uploads and direct links).
+        url = resource.get("url")
+        if url and (resource.get("url_type") == "upload" or resource.get("format")):
+            g.add((distribution, DCAT.downloadURL, URIRef(url)))
+        # Format and media type as IRIs of the EU and IANA vocabularies.
+        fmt = (resource.get("format") or "").strip()
+        file_type = FILE_TYPES.get(fmt.upper().lstrip("."))
+        if file_type:
+            for old in list(g.objects(distribution, DCT["format"])):
+                g.remove((distribution, DCT["format"], old))
+            node = URIRef(FILE_TYPE + file_type)
+            g.add((distribution, DCT["format"], node))
+            g.add((node, RDF.type, DCT.MediaTypeOrExtent))
+        mimetype = (resource.get("mimetype") or "").strip()
+        for old in list(g.objects(distribution, DCAT.mediaType)):
+            g.remove((distribution, DCAT.mediaType, old))
+        if mimetype and "/" in mimetype and " " not in mimetype:
+            node = URIRef(mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype)
+            g.add((distribution, DCAT.mediaType, node))
+            g.add((node, RDF.type, DCT.MediaType))
+        # Schema conformity, per distribution.
+        for item in dataset_dict.get("conforms_to_schema") or []:
+            if isinstance(item, dict) and item.get("url"):
+                g.add((distribution, DCT.conformsTo, URIRef(item["url"])))
+
+    # ---------------------------------------------------------------- catalog
+
+    def graph_from_catalog(self, catalog_dict: Optional[dict], catalog_ref) -> None:
+        g = self.g
+        g.bind("org", ORG)
+        catalog_dict = catalog_dict or {}
+        departement = territory.territory().departement
+
+        # Language as the EU language IRI, homepage typed.
+        for old in list(g.objects(catalog_ref, DCT.language)):
+            g.remove((catalog_ref, DCT.language, old))
+        g.add((catalog_ref, DCT.language, LANGUAGE_FRA))
+        g.add((LANGUAGE_FRA, RDF.type, DCT.LinguisticSystem))
+        homepage = catalog_dict.get("homepage") or tk.config.get("ckan.site_url")
+        for old in list(g.objects(catalog_ref, FOAF.homepage)):
+            g.remove((catalog_ref, FOAF.homepage, old))
+        if homepage:
+            g.add((catalog_ref, FOAF.homepage, URIRef(homepage)))
+            g.add((URIRef(homepage), RDF.type, FOAF.Document))
+
+        if not any(g.objects(catalog_ref, DCT.description)):
+            g.add((catalog_ref, DCT.description, Literal(
+                tk.config.get("ckan.site_description") or tk._(
+                    "The open data of the Département de la Haute-Garonne, its bodies, its "
+                    "communes and its intercommunalities."), lang="fr")))
+
+        # Publisher: the département, or the publisher of a per-publisher catalog.
+        org = catalog_dict.get("publisher_org") or _departement_org(g)
+        if org is None:
+            org = {
+                "name": "departement",
+                "title": tk.config.get("ckanext.hautegaronne.departement_name"),
+                "siren": departement["siren"],
+                "publisher_type": "departement",
+            }
+            agent = URIRef(tk.config.get("ckan.site_url", "").rstrip("/") + "/#publisher")
+            agent = self.publisher_agent(org, str(agent))
+        else:
+            agent = self.publisher_agent(org)
+        g.add((catalog_ref, DCT.publisher, agent))
+
+        # Spatial coverage and theme taxonomy.
+        self.add_location(catalog_ref, DCT.spatial,
+                          catalog_dict.get("spatial_code") or departement["code"])
+        g.add((catalog_ref, DCAT.themeTaxonomy, THEME_SCHEME))
+        g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
+        g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
