@@ -1,0 +1,155 @@
+"""Bad input is refused with a French message per field, by the API and the form;
+nothing is saved. Derived fields come from the reference data, never from the input."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.hautegaronne.publishers import validators as v
+
+HOSTILE = 'Bonjour <script>alert("x")</script>'
+
+
+class TestIdentifierValidators:
+    def test_siren_accepts_spaces_and_checks_luhn(self):
+        assert v.hautegaronne_siren("213 104 581") == "213104581"
+        with pytest.raises(tk.Invalid):
+            v.hautegaronne_siren("213104582")
+        with pytest.raises(tk.Invalid):
+            v.hautegaronne_siren("21310458")
+
+    def test_insee_code_must_be_a_current_commune_of_the_31(self):
+        assert v.hautegaronne_insee_commune("31458", {}) == "31458"
+        for code in ("75056", "31999", "3145", "31016"):  # Paris, none, too short, former commune
+            with pytest.raises(tk.Invalid):
+                v.hautegaronne_insee_commune(code, {})
+
+    @pytest.mark.parametrize("value", ["XX", "SIVU", "metropole"])
+    def test_unknown_epci_nature(self, value):
+        with pytest.raises(tk.Invalid):
+            v.hautegaronne_epci_nature(value)
+
+    @pytest.mark.parametrize("value", ["mairie@", "mairie roques@x.fr", "<a@b.fr>", "a@b"])
+    def test_email(self, value):
+        with pytest.raises(tk.Invalid):
+            v.hautegaronne_email(value)
+        assert v.hautegaronne_email("opendata@mairie-roques.fr") == "opendata@mairie-roques.fr"
+
+    @pytest.mark.parametrize("value", ["javascript:alert(1)", "www.roques.fr", "ftp://x.fr", "https://x"])
+    def test_url(self, value):
+        with pytest.raises(tk.Invalid):
+            v.hautegaronne_url(value)
+
+    @pytest.mark.parametrize("value", [HOSTILE, "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
+                                       "a\x00b", "<!-- x -->"])
+    def test_hostile_text(self, value):
+        with pytest.raises(tk.Invalid):
+            v.hautegaronne_safe_text(value)
+
+    def test_markdown_and_comparisons_pass(self):
+        text = "**Roques** : 5 436 habitants < 10 000, voir [le site](https://www.mairie-roques.fr)."
+        assert v.hautegaronne_safe_text(text) == text
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestApi:
+    def _create(self, app, data):
+        sysadmin = factories.SysadminWithToken()
+        return app.post("/api/action/organization_create", json=data,
+                        headers={"Authorization": sysadmin["token"]}, status=409).json
+
+    def test_bad_commune_is_refused_field_by_field_in_french(self, app):
+        error = self._create(app, {
+            "type": "commune", "name": "roques-31458", "title": "Roques",
+            "insee_code": "75056", "siret": "21310458100019",
+            "contact_email": "mairie@", "website": "javascript:alert(1)", "description": HOSTILE,
+        })["error"]
+        assert error["__type"] == "Validation Error"
+        assert "31" in error["insee_code"][0] and "Haute-Garonne" in error["insee_code"][0]
+        assert "n'est pas valide" in error["siret"][0]
+        assert "courriel" in error["contact_email"][0]
+        assert "https://" in error["website"][0]
+        assert "HTML" in error["description"][0]
+        with pytest.raises(tk.ObjectNotFound):
+            helpers.call_action("organization_show", id="roques-31458")
+
+    def test_wrong_siren_checksum(self, app):
+        error = self._create(app, {"type": "epci", "name": "sicoval", "title": "Sicoval",
+                                   "siren": "243100634", "epci_nature": "CA"})["error"]
+        assert error["siren"] == ["Ce numéro SIREN n'est pas valide : sa clé de contrôle est fausse. "
+                                  "Recopiez-le depuis l'annuaire de l'INSEE."]
+        assert helpers.call_action("organization_list", type="epci") == []
+
+    def test_unknown_epci_nature(self, app):
+        error = self._create(app, {"type": "epci", "name": "ccx", "title": "CC X",
+                                   "siren": "200034957", "epci_nature": "XYZ"})["error"]
+        assert "Nature d'intercommunalité inconnue" in error["epci_nature"][0]
+
+    def test_derived_fields_are_read_from_the_reference_not_typed(self):
+        org = helpers.call_action(
+            "organization_create", context={"user": factories.Sysadmin()["name"]},
+            type="commune", name="roques-31458", title="Roques", insee_code="31458",
+            population="1", epci_siren="243100633", publisher_type="departement",
+            adms_type="http://example.org/x")
+        assert org["population"] == "5436"
+        assert org["epci_siren"] == "200068641"  # Le Muretain Agglo, not the Sicoval
+        assert org["siren"] == "213104581"
+        assert org["publisher_type"] == "commune"
+        assert org["adms_type"] == "http://purl.org/adms/publishertype/LocalAuthority"
+
+    def test_epci_nature_filled_and_checked_against_the_reference(self, app):
+        org = helpers.call_action("organization_create", context={"user": factories.Sysadmin()["name"]},
+                                  type="epci", name="sicoval-243100633", title="CA du Sicoval",
+                                  siren="243100633")
+        assert org["epci_nature"] == "CA"
+        error = self._create(app, {"type": "epci", "name": "tm", "title": "TM", "siren": "243100518",
+                                   "epci_nature": "CC"})["error"]
+        assert "METRO" in error["epci_nature"][0]
+
+    def test_departement_is_a_regional_authority(self):
+        org = helpers.call_action("organization_create", context={"user": factories.Sysadmin()["name"]},
+                                  type="departement", name="departement-haute-garonne",
+                                  title="Conseil départemental de la Haute-Garonne")
+        assert org["adms_type"] == "http://purl.org/adms/publishertype/RegionalAuthority"
+        assert (org["siren"], org["insee_code"], org["population"]) == ("223100017", "31", "1471468")
+
+    def test_update_with_bad_input_saves_nothing(self, app):
+        sysadmin = factories.SysadminWithToken()
+        helpers.call_action("organization_create", context={"user": sysadmin["name"]},
+                            type="commune", name="roques-31458", title="Roques", insee_code="31458",
+                            contact_email="mairie@roques.example.org")
+        response = app.post("/api/action/organization_patch",
+                            json={"id": "roques-31458", "title": "Roques (31)", "contact_email": "x"},
+                            headers={"Authorization": sysadmin["token"]}, status=409)
+        assert "contact_email" in response.json["error"]
+        org = helpers.call_action("organization_show", id="roques-31458")
+        assert (org["title"], org["contact_email"]) == ("Roques", "mairie@roques.example.org")
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestWebForm:
+    def test_commune_form_shows_french_errors_and_saves_nothing(self, app):
+        sysadmin = factories.SysadminWithToken()
+        response = app.post("/commune/new", data={
+            "title": "Roques", "name": "roques-31458", "insee_code": "31999",
+            "siren": "213104582", "contact_email": "pas-un-courriel",
+            "description": HOSTILE, "save": "",
+        }, headers={"Authorization": sysadmin["token"]})
+        body = response.get_data(as_text=True)
+        assert "Aucune commune de la Haute-Garonne n&#39;a ce code INSEE" in body or \
+            "Aucune commune de la Haute-Garonne n'a ce code INSEE" in body
+        assert "clé de contrôle est fausse" in body
+        assert "adresse de courriel valide" in body
+        assert "HTML" in body
+        assert helpers.call_action("organization_list", type="commune") == []
+
+    def test_commune_form_creates_the_commune(self, app):
+        sysadmin = factories.SysadminWithToken()
+        app.post("/commune/new", data={
+            "title": "Roques", "name": "roques-31458", "insee_code": "31458",
+            "contact_email": "mairie@roques.example.org", "save": "",
+        }, headers={"Authorization": sysadmin["token"]})
+        org = helpers.call_action("organization_show", id="roques-31458")
+        assert (org["type"], org["population"], org["siren"]) == ("commune", "5436", "213104581")
