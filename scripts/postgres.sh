@@ -43,11 +43,11 @@ CONF
 }
 
 start() {
-  [ -f "$PG_DATA/PG_VERSION" ] || init_cluster
-  if as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+  if [ -f "$PG_DATA/PG_VERSION" ] && as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
     return 0
   fi
   port_in_use "$PG_PORT" && die "PostgreSQL: port $PG_PORT on 127.0.0.1 is already taken by another program (set PG_PORT); see $PG_LOGFILE"
+  [ -f "$PG_DATA/PG_VERSION" ] || init_cluster
   touch "$PG_LOGFILE"; chown "$PG_OWNER" "$PG_LOGFILE" 2>/dev/null || true
   as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOGFILE" -w -t 60 start >/dev/null \
     || die "PostgreSQL failed to start; see $PG_LOGFILE"

@@ -7,7 +7,8 @@ REDIS_DIR="$HG_VAR/redis"
 REDIS_LOGFILE="$HG_LOG/redis.log"
 PIDFILE="$HG_RUN/redis.pid"
 
-cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+# A bounded wait: a foreign program on the port may accept and never answer.
+cli() { timeout 5 redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
 start() {
   command -v redis-server >/dev/null || die "Redis: redis-server not found (install the Debian package redis-server)"
