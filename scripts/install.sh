@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   postgresql-15 redis-server          # services
   libpq-dev libmagic1 gcc make curl   # psycopg2 builds from source; python-magic
   openjdk-17-jdk-headless maven       # the Solr launcher
+  chromium nodejs npm fonts-dejavu-core  # browser tests: Debian's Chromium, axe-core from npm
 )
 
 missing=()
@@ -20,6 +21,8 @@ if command -v java >/dev/null && java -version 2>&1 | grep -q '"17'; then
   missing=("${missing[@]/openjdk-17-jdk-headless}")
 fi
 command -v mvn >/dev/null && missing=("${missing[@]/maven}")
+# A Node.js and npm already on the PATH will do for the browser tests.
+command -v npm >/dev/null && missing=("${missing[@]/nodejs}") && missing=("${missing[@]/npm}")
 # Debian's Python 3.11 unless a Python 3.11 with venv and headers is already there.
 if ! { command -v python3.11 >/dev/null && python3.11 -c 'import venv, sysconfig, os; assert os.path.exists(sysconfig.get_paths()["include"] + "/Python.h")' 2>/dev/null; }; then
   missing+=(python3 python3-venv python3-dev)
@@ -51,6 +54,17 @@ if [ ! -x "$HG_VENV/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" 
     "$HG_VENV/bin/pip" install -q -e "$HG_ROOT"
   } >"$HG_LOG/pip.log" 2>&1 || die "pip install failed; see $HG_LOG/pip.log"
   echo "$want" >"$stamp"
+fi
+
+# Front-end test dependencies (axe-core), pinned by tests/browser/package-lock.json.
+# npm itself may come from elsewhere (e.g. a Node.js already on the machine).
+browser_stamp="$HG_ROOT/tests/browser/node_modules/.lock.sha256"
+want_browser=$(sha256sum "$HG_ROOT/tests/browser/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$browser_stamp" 2>/dev/null)" != "$want_browser" ]; then
+  say "Installing the browser tests' npm packages (tests/browser)"
+  (cd "$HG_ROOT/tests/browser" && npm ci --no-audit --no-fund) >"$HG_LOG/npm-browser.log" 2>&1 \
+    || die "npm ci in tests/browser failed; see $HG_LOG/npm-browser.log"
+  echo "$want_browser" >"$browser_stamp"
 fi
 
 bash "$HG_ROOT/scripts/solr.sh" build

@@ -4,6 +4,8 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from . import vocabularies
+from .theme import helpers as _theme_helpers
+from .theme.helpers import *  # noqa: F401,F403 (the theme's helpers)
 
 __all__ = [
     "hautegaronne_logo_url",
@@ -11,6 +13,7 @@ __all__ = [
     "hautegaronne_theme_choices",
     "hautegaronne_frequency_choices",
 ]
+__all__ += _theme_helpers.__all__
 
 
 def hautegaronne_logo_url() -> str:

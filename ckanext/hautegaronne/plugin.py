@@ -13,6 +13,7 @@ from ckan.lib.plugins import DefaultTranslation
 from .dcat import validators as dataset_validators
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
+from .theme import views as theme_views
 
 
 @tk.blanket.config_declarations
@@ -23,6 +24,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IValidators)
     p.implements(p.IAuthFunctions)
+    p.implements(p.IBlueprint)
 
     # IConfigurer
 
@@ -40,3 +42,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_auth_functions(self) -> dict:
         return publisher_auth.get_auth_functions()
+
+    # IBlueprint
+
+    def get_blueprint(self) -> list:
+        return [*theme_views.get_blueprints()]

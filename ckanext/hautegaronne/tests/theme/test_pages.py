@@ -1,0 +1,106 @@
+"""The portal's French interface over HTTP: branding, footer, editorial pages,
+home page content and dataset page facts."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+from ckanext.hautegaronne.demo import road_traffic_dataset
+
+pytestmark = pytest.mark.usefixtures("clean_all")
+
+PAGES = {
+    "/la-demarche": "La démarche",
+    "/publier-vos-donnees": "Publier vos données",
+    "/accessibilite": "Déclaration d'accessibilité",
+    "/mentions-legales": "Mentions légales",
+    "/donnees-personnelles": "Données personnelles",
+}
+
+
+def _dataset(**extra) -> dict:
+    org = factories.Organization(title="Commune de Roques")
+    data, _resources = road_traffic_dataset(org["id"])
+    data.pop("conforms_to", None)
+    data["conforms_to_schema"] = [{
+        "name": "etalab/schema-comptage-mobilites", "version": "0.2.0",
+        "url": "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites/"}]
+    data.update(extra)
+    return helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **data)
+
+
+@pytest.mark.parametrize("path,title", PAGES.items())
+def test_editorial_pages_are_in_french_with_the_site_frame(app, path, title):
+    response = app.get(path)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"<h1>{title}</h1>" in html
+    assert '<html lang="fr"' in html
+    # header: the département's name and its configurable logo
+    assert "Conseil départemental de la Haute-Garonne" in html
+    assert 'src="/hautegaronne/wordmark.svg"' in html
+    # footer links on every page
+    for link in PAGES:
+        assert f'href="{link}"' in html
+    assert "Accessibilité : partiellement conforme" in html
+
+
+def test_accessibility_statement_gives_status_and_contact(app):
+    html = app.get("/accessibilite").get_data(as_text=True)
+    assert "partiellement conforme" in html
+    assert 'href="mailto:opendata@example.invalid"' in html
+    assert "Défenseur des droits" in html
+
+
+@pytest.mark.ckan_config("ckanext.hautegaronne.logo_url", "https://cdn.example.org/logo-cd31.png")
+@pytest.mark.ckan_config("ckanext.hautegaronne.accessibility_status", "full")
+@pytest.mark.ckan_config("ckanext.hautegaronne.contact_email", "donnees@haute-garonne.example")
+def test_logo_status_and_contact_come_from_the_configuration(app):
+    html = app.get("/accessibilite").get_data(as_text=True)
+    assert 'src="https://cdn.example.org/logo-cd31.png"' in html
+    assert "totalement conforme" in html
+    assert "Aucun audit RGAA complet" not in html  # no "not yet audited" caveat
+    assert 'href="mailto:donnees@haute-garonne.example"' in html
+
+
+def test_theme_stylesheet_is_served_through_webassets(app):
+    html = app.get("/").get_data(as_text=True)
+    assert "hautegaronne/" in html and "_main.css" in html
+    css_href = next(part for part in html.split('"')
+                    if "/hautegaronne/" in part and part.endswith("_main.css"))
+    css = app.get(css_href).get_data(as_text=True)
+    assert "--hg-color-primary:" in css
+    assert "font-family" in css and "Marianne" not in css.split("*/", 1)[1]
+
+
+def test_approach_page_is_editable_through_site_about(app):
+    sysadmin = factories.Sysadmin()
+    helpers.call_action("config_option_update", {"user": sysadmin["name"]},
+                        **{"ckan.site_about": "Texte **rédigé** par l'administrateur."})
+    html = app.get("/la-demarche").get_data(as_text=True)
+    assert "<strong>rédigé</strong>" in html
+
+
+def test_home_page_shows_search_counts_themes_datasets_and_publishers(app):
+    dataset = _dataset()
+    html = app.get("/").get_data(as_text=True)
+    assert '<label for="hg-home-search">Rechercher dans le catalogue</label>' in html
+    assert "<strong>1</strong> jeu de données" in html
+    assert "<strong>1</strong> producteur" in html
+    assert "Transports" in html  # the theme of the dataset, labelled in French
+    assert f'href="/dataset/{dataset["name"]}"' in html
+    assert "Récemment mis à jour" in html  # no view tracking in this configuration
+    assert "Commune de Roques" in html  # publishers by type
+
+
+def test_dataset_page_shows_licence_frequency_schema_and_dcat_links(app):
+    dataset = _dataset()
+    html = app.get(tk.h.url_for("dataset.read", id=dataset["name"])).get_data(as_text=True)
+    assert "Annuelle" in html  # frequency in French
+    assert "en partageant" in html  # the ODbL in plain French
+    assert "etalab/schema-comptage-mobilites" in html
+    for fmt in ("rdf", "ttl", "jsonld"):
+        assert f'href="/dataset/{dataset["name"]}.{fmt}"' in html
+    assert "Commune de Roques" in html

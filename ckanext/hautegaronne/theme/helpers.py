@@ -1,0 +1,300 @@
+"""Template helpers of the département's theme (home page, dataset page, footer).
+
+"Most viewed datasets" on the home page: CKAN 2.12 only counts page views
+when its ``tracking`` plugin is enabled (plus a periodic ``ckan tracking
+update``). When it is loaded the home page sorts by ``views_recent``; when it
+is not, the block honestly becomes "recently updated datasets" (sorted by
+``metadata_modified``) instead of pretending to know the audience.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+
+from .. import vocabularies
+from ..publishers.types import GENERIC_TYPE, PUBLISHER_TYPES
+
+__all__ = [
+    "hautegaronne_site_stats",
+    "hautegaronne_home_themes",
+    "hautegaronne_latest_datasets",
+    "hautegaronne_popular_datasets",
+    "hautegaronne_views_tracked",
+    "hautegaronne_publishers_by_type",
+    "hautegaronne_publisher_type_label",
+    "hautegaronne_license_plain",
+    "hautegaronne_frequency_label",
+    "hautegaronne_theme_label",
+    "hautegaronne_dataset_extent",
+    "hautegaronne_map_config",
+    "hautegaronne_schema_conformity",
+    "hautegaronne_dcat_links",
+    "hautegaronne_contact_email",
+    "hautegaronne_accessibility_status",
+    "hautegaronne_departement_url",
+]
+
+_SCHEMA_SITE = "https://schema.data.gouv.fr/"
+
+
+def _search(**data_dict: Any) -> dict:
+    """package_search as the current user (public datasets for visitors)."""
+    try:
+        return tk.get_action("package_search")({}, data_dict)
+    except (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized):
+        return {"count": 0, "results": [], "facets": {}}
+
+
+def hautegaronne_site_stats() -> dict:
+    """Counts shown on the home page."""
+    datasets = _search(rows=0, **{"facet.field": ["res_format"]})
+    return {
+        "datasets": datasets["count"],
+        "publishers": len(_all_publishers()),
+        "formats": len(datasets.get("facets", {}).get("res_format", {})),
+    }
+
+
+def _theme_counts(facet: dict) -> dict[str, int]:
+    """Theme counts from the Solr facet. Themes may be indexed one value per
+    theme, or as the JSON list that scheming stores: both are read."""
+    counts: dict[str, int] = {}
+    for key, count in facet.items():
+        values = [key]
+        if key.startswith("["):
+            try:
+                values = json.loads(key)
+            except ValueError:
+                pass
+        for value in values:
+            counts[value] = counts.get(value, 0) + count
+    return counts
+
+
+def hautegaronne_home_themes() -> list[dict]:
+    """The EU data themes that have datasets, most populated first."""
+    facet = _search(rows=0, **{"facet.field": ["theme"], "facet.limit": -1})
+    counts = _theme_counts(facet.get("facets", {}).get("theme", {}))
+    lang = "en" if tk.h.lang() == "en" else "fr"
+    themes = []
+    for code, _fr, _en in vocabularies.DATA_THEMES:
+        uri = vocabularies.THEME_BASE + code
+        if counts.get(uri):
+            themes.append({
+                "code": code.lower(),
+                "uri": uri,
+                "label": vocabularies.theme_label(uri, lang),
+                "count": counts[uri],
+                "url": tk.h.url_for("dataset.search", q=f'theme:"{uri}"'),
+            })
+    themes.sort(key=lambda t: (-t["count"], t["label"]))
+    return themes
+
+
+def hautegaronne_latest_datasets(limit: int = 4) -> list[dict]:
+    return _search(rows=limit, sort="metadata_created desc")["results"]
+
+
+def hautegaronne_views_tracked() -> bool:
+    return p.plugin_loaded("tracking")
+
+
+def hautegaronne_popular_datasets(limit: int = 4) -> list[dict]:
+    """Most viewed datasets if page views are tracked, else the most recently
+    updated ones (see the module docstring)."""
+    sort = "views_recent desc" if hautegaronne_views_tracked() else "metadata_modified desc"
+    return _search(rows=limit, sort=sort)["results"]
+
+
+# Labels of the publisher types (one CKAN organisation type each, see
+# publishers/types.py); unknown values are shown as stored.
+_PUBLISHER_TYPE_LABELS = {
+    "departement": ("Département", "Département"),
+    "etablissement": ("Affiliated body", "Établissement rattaché"),
+    "epci": ("Intercommunality (EPCI)", "Intercommunalité (EPCI)"),
+    "commune": ("Commune", "Commune"),
+    "syndicat": ("Syndicate", "Syndicat"),
+}
+
+
+def hautegaronne_publisher_type_label(value: str | None) -> str:
+    if not value or value == GENERIC_TYPE:
+        return tk._("Other publishers")
+    en_fr = _PUBLISHER_TYPE_LABELS.get(value)
+    if en_fr is None:
+        return value
+    return en_fr[0] if tk.h.lang() == "en" else en_fr[1]
+
+
+def _all_publishers() -> list[dict]:
+    """Every publisher, whatever its organisation type, with ``publisher_type``."""
+    publishers = []
+    for org_type in (*PUBLISHER_TYPES, GENERIC_TYPE):
+        try:
+            orgs = tk.get_action("organization_list")(
+                {}, {"type": org_type, "all_fields": True, "include_extras": True,
+                     "limit": 1000})
+        except (tk.NotAuthorized, tk.ValidationError):
+            continue
+        for org in orgs:
+            value = org.get("publisher_type") if org_type == GENERIC_TYPE else org_type
+            if value is None:
+                for extra in org.get("extras") or []:
+                    if extra.get("key") == "publisher_type":
+                        value = extra.get("value")
+            publishers.append(dict(org, publisher_type=value or None))
+    return publishers
+
+
+def hautegaronne_publishers_by_type() -> list[dict]:
+    """Publishers grouped by type (département first), each sorted by name."""
+    order = list(PUBLISHER_TYPES)
+    groups: dict[str | None, list[dict]] = {}
+    for org in _all_publishers():
+        groups.setdefault(org["publisher_type"], []).append(org)
+    result = []
+    for key in sorted(groups, key=lambda k: (order.index(k) if k in order else len(order), k or "~")):
+        members = sorted(groups[key], key=lambda o: (o.get("title") or o["name"]).lower())
+        result.append({"type": key, "label": hautegaronne_publisher_type_label(key),
+                       "publishers": members})
+    return result
+
+
+def hautegaronne_license_plain(pkg: dict) -> dict | None:
+    """The dataset's licence explained in one plain sentence."""
+    license_id = (pkg.get("license_id") or "").lower()
+    title = pkg.get("license_title") or pkg.get("license_id")
+    if not license_id:
+        return None
+    if license_id in {"etalab-2.0", "lov2", "fr-lo", "licence-ouverte-2.0", "lo-2.0"}:
+        summary = tk._("You may reuse these data freely, including for commercial purposes, "
+                       "provided you credit the source and the date of the last update.")
+    elif license_id in {"odc-odbl", "odbl", "odbl-1.0"}:
+        summary = tk._("You may reuse these data freely, provided you credit the source and "
+                       "share any database derived from them under the same licence.")
+    elif license_id in {"cc-by", "cc-by-4.0"}:
+        summary = tk._("You may reuse these data freely, provided you credit the author.")
+    elif license_id in {"cc-zero", "cc0-1.0", "odc-pddl"}:
+        summary = tk._("These data are in the public domain: you may reuse them without conditions.")
+    elif license_id == "notspecified":
+        summary = tk._("No licence has been specified: ask the publisher before reusing these data.")
+    else:
+        summary = tk._("Read the licence to know the conditions of reuse.")
+    return {"title": title, "summary": summary, "url": pkg.get("license_url")}
+
+
+def hautegaronne_frequency_label(uri: str | None) -> str | None:
+    if not uri:
+        return None
+    lang = "en" if tk.h.lang() == "en" else "fr"
+    for code, fr, en in vocabularies.FREQUENCIES:
+        if vocabularies.FREQUENCY_BASE + code == uri:
+            return en if lang == "en" else fr
+    return uri
+
+
+def hautegaronne_theme_label(uri: str) -> str:
+    lang = "en" if tk.h.lang() == "en" else "fr"
+    return vocabularies.theme_label(uri, lang) or uri
+
+
+def _geojson(value: Any) -> str | None:
+    if not value:
+        return None
+    if isinstance(value, dict):
+        return json.dumps(value)
+    try:
+        parsed = json.loads(value)
+    except (TypeError, ValueError):
+        return None
+    return json.dumps(parsed) if isinstance(parsed, dict) and parsed.get("type") else None
+
+
+def hautegaronne_dataset_extent(pkg: dict) -> dict | None:
+    """The geometry to draw on the dataset map, with the area's name:
+    the ``spatial`` field if any, else the first spatial coverage entry."""
+    extent = _geojson(pkg.get("spatial"))
+    if extent is None:
+        extent = _geojson(tk.h.get_pkg_dict_extra(pkg, "spatial", ""))
+    name = None
+    for area in pkg.get("spatial_coverage") or []:
+        name = name or area.get("text")
+        extent = extent or _geojson(area.get("geom")) or _geojson(area.get("bbox")) \
+            or _geojson(area.get("centroid"))
+    if extent is None:
+        return None
+    return {"geojson": extent, "name": name}
+
+
+def hautegaronne_map_config() -> dict:
+    """Base map of ckanext-spatial's widgets, from the portal's own options.
+    Without a tile URL the map still draws the extent on a plain background."""
+    return {
+        "type": "custom",
+        "custom_url": tk.config.get("ckanext.hautegaronne.map_tile_url") or "",
+        "attribution": tk.config.get("ckanext.hautegaronne.map_attribution") or "",
+    }
+
+
+def hautegaronne_schema_conformity(pkg: dict) -> list[dict]:
+    """The data schemas the dataset declares conformity to, with readable
+    names: ``conforms_to_schema`` entries ({name, version, url}) or plain
+    ``conforms_to`` URLs."""
+    result = []
+    for entry in pkg.get("conforms_to_schema") or []:
+        if not isinstance(entry, dict) or not (entry.get("name") or entry.get("url")):
+            continue
+        url = entry.get("url") or ""
+        label = entry.get("name") or _schema_label(url)
+        if entry.get("version"):
+            label = f"{label} ({entry['version']})"
+        result.append({"url": url, "label": label})
+    values = pkg.get("conforms_to") or []
+    if isinstance(values, str):
+        try:
+            values = json.loads(values)
+        except ValueError:
+            values = [values]
+    for url in values:
+        if url:
+            result.append({"url": url, "label": _schema_label(url)})
+    return result
+
+
+def _schema_label(url: str) -> str:
+    return url[len(_SCHEMA_SITE):].strip("/") if url.startswith(_SCHEMA_SITE) else url
+
+
+def hautegaronne_dcat_links(pkg: dict) -> list[dict]:
+    """Links to the dataset's DCAT metadata (ckanext-dcat endpoints)."""
+    formats = (("rdf", "RDF/XML"), ("ttl", "Turtle"), ("jsonld", "JSON-LD"))
+    links = []
+    for fmt, label in formats:
+        try:
+            url = tk.h.url_for("dcat.read_dataset", _id=pkg["name"], _format=fmt)
+        except Exception:  # ckanext-dcat not loaded
+            return []
+        links.append({"format": fmt, "label": label, "url": url})
+    return links
+
+
+def hautegaronne_contact_email() -> str:
+    return tk.config.get("ckanext.hautegaronne.contact_email")
+
+
+def hautegaronne_accessibility_status() -> dict:
+    """The RGAA compliance status the accessibility statement declares."""
+    code = tk.config.get("ckanext.hautegaronne.accessibility_status")
+    labels = {
+        "full": tk._("fully compliant"),
+        "partial": tk._("partially compliant"),
+        "none": tk._("not compliant"),
+    }
+    return {"code": code, "label": labels.get(code, labels["none"])}
+
+
+def hautegaronne_departement_url() -> str:
+    return tk.config.get("ckanext.hautegaronne.departement_url")
