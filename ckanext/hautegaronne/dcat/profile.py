@@ -29,6 +29,11 @@ EU = vocabularies.EU_AUTHORITY
 LANGUAGE_FRA = URIRef(EU + "language/FRA")
 THEME_SCHEME = URIRef(EU + "data-theme")
 FILE_TYPE = EU + "file-type/"
+CONCEPT_SCHEMES = {
+    THEME_SCHEME: ("Thèmes de données", "Data theme"),
+    URIRef(EU + "frequency"): ("Fréquences", "Frequency"),
+    URIRef(EU + "file-type"): ("Types de fichiers", "File type"),
+}
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 # Publisher types of the portal and their ADMS type (see the territory notes).
@@ -127,13 +132,18 @@ def _location_triples(code: str) -> Optional[tuple]:
         return None
     location = URIRef(found["uri"])
     polygon = spatial.polygon(code)
+    # DCAT-AP 3: locn:geometry is one locn:Geometry node, carrying the polygon in both
+    # GeoSPARQL serializations; the bbox and centroid are WKT literals on the location.
+    geometry = BNode()
     return (
         (location, RDF.type, DCT.Location),
         (location, SKOS.prefLabel, Literal(found["text"], lang="fr")),
         (location, DCT.identifier, Literal(found["code"])),
-        (location, LOCN.geometry, Literal(_wkt(polygon), datatype=GSP.wktLiteral)),
-        (location, LOCN.geometry, Literal(json.dumps(polygon, separators=(",", ":")),
-                                          datatype=GEOJSON_IMT)),
+        (location, LOCN.geometry, geometry),
+        (geometry, RDF.type, LOCN.Geometry),
+        (geometry, GSP.asWKT, Literal(_wkt(polygon), datatype=GSP.wktLiteral)),
+        (geometry, GSP.asGeoJSON, Literal(json.dumps(polygon, separators=(",", ":")),
+                                          datatype=GSP.geoJSONLiteral)),
         (location, DCAT.bbox, Literal(_wkt(found["bbox"]), datatype=GSP.wktLiteral)),
         (location, DCAT.centroid, Literal(_wkt(found["centroid"]),
                                           datatype=GSP.wktLiteral)),
@@ -239,6 +249,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
             g.remove((old, None, None))
         node = BNode()
         g.add((dataset_ref, DCAT.contactPoint, node))
+        g.add((node, RDF.type, VCARD.Kind))
         g.add((node, RDF.type, VCARD.Organization))
         g.add((node, VCARD.fn, Literal(org.get("contact_name") or org.get("title"))))
         if org.get("contact_email"):
@@ -389,5 +400,9 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         self.add_location(catalog_ref, DCT.spatial,
                           catalog_dict.get("spatial_code") or departement["code"])
         g.add((catalog_ref, DCAT.themeTaxonomy, THEME_SCHEME))
-        g.add((THEME_SCHEME, RDF.type, SKOS.ConceptScheme))
-        g.add((THEME_SCHEME, DCT.title, Literal("Data theme", lang="en")))
+        # The EU vocabularies the feed uses, described as DCAT-AP asks of a concept scheme
+        # (their own SKOS exports title them with dc:, not dct:title).
+        for scheme, (french, english) in CONCEPT_SCHEMES.items():
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, DCT.title, Literal(french, lang="fr")))
+            g.add((scheme, DCT.title, Literal(english, lang="en")))
