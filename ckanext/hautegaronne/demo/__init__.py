@@ -13,6 +13,8 @@ from typing import Iterator
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
+from . import publishers
+
 DEPARTEMENT_ORG = {
     "name": "departement-haute-garonne",
     "title": "Conseil départemental de la Haute-Garonne",
@@ -118,6 +120,7 @@ def road_traffic_dataset(owner_org: str) -> tuple[dict, list[dict]]:
 
 
 def load() -> Iterator[str]:
+    yield from publishers.load()
     org = ensure_organization(DEPARTEMENT_ORG)
     yield f"organisation {org['name']}"
     dataset, resources = road_traffic_dataset(org["id"])

@@ -184,8 +184,8 @@ def sync() -> Iterator[str]:
                 existing = _existing() if outcome.status == "created" else existing
                 if extras.get("merged_into") != outcome.name:
                     tk.get_action("organization_patch")(_context(user), {"id": org["id"]})
-                yield (tk._("{name}: former commune {code}, kept and linked to {new}")
-                       .format(name=org["name"], code=code, new=outcome.name))
+                    yield (tk._("{name}: former commune {code}, kept and linked to {new}")
+                           .format(name=org["name"], code=code, new=outcome.name))
                 continue
             else:
                 yield tk._("{name}: INSEE code {code} is not in the reference data").format(
