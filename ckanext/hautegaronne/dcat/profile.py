@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
 from .. import territory, vocabularies
-from . import licences, spatial
+from . import licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
 EU = vocabularies.EU_AUTHORITY
@@ -132,18 +132,17 @@ def _location_triples(code: str) -> Optional[tuple]:
         return None
     location = URIRef(found["uri"])
     polygon = spatial.polygon(code)
-    # DCAT-AP 3: locn:geometry is one locn:Geometry node, carrying the polygon in both
-    # GeoSPARQL serializations; the bbox and centroid are WKT literals on the location.
-    geometry = BNode()
+    # The polygon, as WKT and GeoJSON literals on the location itself: data.gouv.fr reads
+    # IANA-typed GeoJSON literals of the location; ckanext-dcat 2.4.4's parser breaks on a
+    # locn:geometry that is not a literal, which is the only form DCAT-AP 3.0.1 accepts
+    # (a locn:Geometry node): the polygon stays off locn:geometry, the bbox is dcat:bbox.
     return (
         (location, RDF.type, DCT.Location),
         (location, SKOS.prefLabel, Literal(found["text"], lang="fr")),
         (location, DCT.identifier, Literal(found["code"])),
-        (location, LOCN.geometry, geometry),
-        (geometry, RDF.type, LOCN.Geometry),
-        (geometry, GSP.asWKT, Literal(_wkt(polygon), datatype=GSP.wktLiteral)),
-        (geometry, GSP.asGeoJSON, Literal(json.dumps(polygon, separators=(",", ":")),
-                                          datatype=GSP.geoJSONLiteral)),
+        (location, GSP.asWKT, Literal(_wkt(polygon), datatype=GSP.wktLiteral)),
+        (location, GSP.asGeoJSON, Literal(json.dumps(polygon, separators=(",", ":")),
+                                          datatype=GEOJSON_IMT)),
         (location, DCAT.bbox, Literal(_wkt(found["bbox"]), datatype=GSP.wktLiteral)),
         (location, DCAT.centroid, Literal(_wkt(found["centroid"]),
                                           datatype=GSP.wktLiteral)),
@@ -160,6 +159,13 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         self.compatibility_mode = compatibility_mode
         self._default_lang = tk.config.get("ckan.locale_default", "fr")
         self._default_locale_lang = None
+
+    # ---------------------------------------------------------------- parsing (harvest)
+
+    def parse_dataset(self, dataset_dict: dict, dataset_ref) -> dict:
+        """Incoming DCAT mapped onto the portal's dataset schema (see ``dcat/parse.py``)."""
+        dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
+        return parse.map_dataset(self.g, dataset_ref, dataset_dict)
 
     # ---------------------------------------------------------------- dataset
 

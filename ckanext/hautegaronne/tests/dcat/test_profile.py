@@ -68,9 +68,11 @@ class TestFeed:
         location = graph.value(ref, DCT.spatial)
         assert location == URIRef("http://id.insee.fr/geo/commune/31458")
         assert graph.value(location, SKOS.prefLabel) == Literal("Roques", lang="fr")
-        [geometry] = graph.objects(location, LOCN.geometry)
-        assert str(graph.value(geometry, GSP.asWKT)).startswith("MULTIPOLYGON (((")
-        assert '"MultiPolygon"' in str(graph.value(geometry, GSP.asGeoJSON))
+        assert str(graph.value(location, GSP.asWKT)).startswith("MULTIPOLYGON (((")
+        geojson = graph.value(location, GSP.asGeoJSON)
+        assert geojson.datatype == URIRef(
+            "https://www.iana.org/assignments/media-types/application/vnd.geo+json")
+        assert '"MultiPolygon"' in str(geojson)
         assert str(graph.value(location, DCAT.bbox)).startswith("POLYGON ((1.32857 43.48982")
 
         # Licence on the dataset and on every distribution, linked to the EU list.
