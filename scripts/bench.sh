@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# `make bench`: run every bench/*.py with the virtualenv's Python against a scratch
+# database (the test database of HG_TEST_NAME, default ckan_test, Solr core of the same
+# name, Redis db HG_TEST_REDIS_DB), never the dev database. Benchmarks print ratios
+# against a baseline measured in the same run.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+HG_TEST_NAME="${HG_TEST_NAME:-ckan_test}"
+HG_TEST_REDIS_DB="${HG_TEST_REDIS_DB:-1}"
+set -a; source "$HG_VAR/secrets.env"; set +a
+bash "$HG_ROOT/scripts/postgres.sh" createdb "$HG_TEST_NAME" "$HG_DB_PASSWORD"
+export CKAN_INI="$HG_ROOT/test.ini"
+export CKAN_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/$HG_TEST_NAME"
+export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$HG_TEST_NAME"
+export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$HG_TEST_REDIS_DB?socket_timeout=300"
+cd "$HG_ROOT"
+"$HG_VENV/bin/ckan" -c test.ini db init >"$HG_LOG/ckan-bench-db-init.log" 2>&1 \
+  || die "CKAN: bench database initialisation failed; see $HG_LOG/ckan-bench-db-init.log"
+status=0
+for bench in bench/*.py; do
+  echo "==> $bench"
+  "$HG_VENV/bin/python" "$bench" || status=1
+done
+exit $status
