@@ -85,9 +85,11 @@ def _departement_org(graph) -> Optional[dict]:
         cache["__departement__"] = None
         orgs = tk.get_action("organization_list")(
             {"ignore_auth": True}, {"all_fields": True, "include_extras": True, "limit": 1000})
-        for org in orgs:
-            fields = _org_fields(org)
-            if fields.get("siren") == siren or fields.get("publisher_type") == "departement":
+        candidates = [_org_fields(org) for org in orgs]
+        # The département's own organisation; its affiliated bodies share its SIREN.
+        for fields in sorted(candidates, key=lambda f: f.get("publisher_type") != "departement"):
+            if fields.get("publisher_type") == "departement" or (
+                    fields.get("siren") == siren and not fields.get("publisher_type")):
                 cache["__departement__"] = fields
                 break
     return cache["__departement__"]

@@ -1,8 +1,8 @@
 """Demo datasets: one per demo publisher, with complete DCAT metadata.
 
 The figures are generated (seeded, stable between runs) and labelled as such. Publishers
-are the demo organisations, found by their SIREN (département, EPCI, communes) or, for
-the département's affiliated bodies, by their name; a missing one is an error.
+are the demo organisations (``demo/publishers.py``), found by name; a missing one is an
+error.
 """
 from __future__ import annotations
 
@@ -13,6 +13,9 @@ import random
 from typing import Iterator
 
 import ckan.plugins.toolkit as tk
+
+from .. import territory
+from ..publishers.types import org_name_for
 
 EU = "http://publications.europa.eu/resource/authority/"
 THEME = EU + "data-theme/"
@@ -88,7 +91,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
     """(publisher match, dataset fields, resources) of every demo dataset."""
     points = traffic_points()
     return [
-        ({"siren": "223100017", "name": "departement-haute-garonne"}, {
+        ({"territory": "31"}, {
             "name": "comptages-routiers-haute-garonne",
             "title": "Comptages routiers sur les routes départementales",
             "notes": (
@@ -119,7 +122,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
                       traffic_geojson(points), "GeoJSON", "application/geo+json",
                       "Les mêmes points de comptage, en GeoJSON (WGS84)."),
         ]),
-        ({"title": "Archives"}, {
+        ({"name": "archives-departementales-haute-garonne"}, {
             "name": "archives-31-fonds-numerises",
             "title": "Fonds d'archives numérisés",
             "notes": "Liste des fonds d'archives numérisés consultables en ligne : cote, "
@@ -134,7 +137,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             _rows(1, 40, lambda r, i: [f"{r.randint(1, 99)}J{i + 1}", f"Fonds n°{i + 1}",
                                        1790 + r.randint(0, 100), 1900 + r.randint(0, 90),
                                        r.randint(10, 5000)])))]),
-        ({"title": "Musée"}, {
+        ({"name": "musee-resistance-deportation-haute-garonne"}, {
             "name": "musee-resistance-collections",
             "title": "Collections du Musée départemental de la Résistance et de la Déportation",
             "notes": "Inventaire des objets et documents des collections : numéro d'inventaire, "
@@ -149,7 +152,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             _rows(2, 40, lambda r, i: [f"MRD.{1990 + r.randint(0, 30)}.{i + 1}",
                                        f"Objet {i + 1}", 1939 + r.randint(0, 6),
                                        r.choice(["affiche", "tract", "photographie", "objet"])])))]),
-        ({"title": "Laboratoire"}, {
+        ({"name": "laboratoire-departemental-31-eva"}, {
             "name": "laboratoire-31-eva-qualite-eau",
             "title": "Qualité des eaux de baignade analysées par le laboratoire",
             "notes": "Résultats des analyses bactériologiques des sites de baignade suivis : "
@@ -163,7 +166,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             ["site", "date_prelevement", "e_coli", "enterocoques"],
             _rows(3, 40, lambda r, i: [f"Site {i % 8 + 1}", f"2025-{6 + i % 4:02d}-{1 + i % 28:02d}",
                                        r.randint(0, 900), r.randint(0, 400)])))]),
-        ({"siren": "243100633"}, {
+        ({"territory": "243100633"}, {
             "name": "sicoval-points-apport-volontaire",
             "title": "Points d'apport volontaire du Sicoval",
             "notes": "Colonnes de tri (verre, papier, textile) du territoire du Sicoval, avec leur "
@@ -177,7 +180,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             _rows(4, 40, lambda r, i: [f"PAV-{i + 1}", r.choice(["verre", "papier", "textile"]),
                                        round(r.uniform(1.45, 1.65), 5),
                                        round(r.uniform(43.40, 43.56), 5)])))]),
-        ({"siren": "200068641"}, {
+        ({"territory": "200068641"}, {
             "name": "muretain-agglo-arrets-transport",
             "title": "Arrêts du réseau de transport du Muretain Agglo",
             "notes": "Arrêts des lignes de bus du réseau de l'agglomération, avec leur position "
@@ -191,7 +194,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             _rows(5, 40, lambda r, i: [f"ARR-{i + 1}", f"Arrêt {i + 1}", f"{r.randint(1, 9)}",
                                        round(r.uniform(1.20, 1.40), 5),
                                        round(r.uniform(43.38, 43.52), 5)])))]),
-        ({"siren": "243100518"}, {
+        ({"territory": "243100518"}, {
             "name": "toulouse-metropole-amenagements-cyclables",
             "title": "Aménagements cyclables de Toulouse Métropole",
             "notes": "Pistes et bandes cyclables, voies vertes et zones apaisées de la métropole, "
@@ -208,7 +211,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             _rows(6, 40, lambda r, i: [f"TM-{i + 1}", f"Voie {i + 1}",
                                        r.choice(["PISTE CYCLABLE", "BANDE CYCLABLE", "VOIE VERTE"]),
                                        r.randint(50, 3000)])))]),
-        ({"siren": "213104581"}, {
+        ({"territory": "31458"}, {
             "name": "roques-deliberations",
             "title": "Délibérations du conseil municipal de Roques",
             "notes": "Délibérations adoptées par le conseil municipal, au format du socle commun "
@@ -224,7 +227,7 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             _rows(7, 24, lambda r, i: ["Commune de Roques", "21310458100017", f"2025-{i + 1:03d}",
                                        f"2025-{1 + i // 2:02d}-{10 + i % 2 * 5:02d}",
                                        f"Délibération n°{i + 1}"])))]),
-        ({"siren": "213105554"}, {
+        ({"territory": "31555"}, {
             "name": "toulouse-prenoms",
             "title": "Prénoms des enfants nés à Toulouse",
             "notes": "Prénoms déclarés à l'état civil, par année et par sexe, au format du socle "
@@ -243,29 +246,18 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
 
 # ------------------------------------------------------------------ loading
 
-def _fields(org: dict) -> dict:
-    fields = {e.get("key"): e.get("value") for e in org.get("extras") or []}
-    fields.update(org)
-    return fields
-
-
-def find_publisher(match: dict, organizations: list[dict]) -> dict:
-    for org in organizations:
-        fields = _fields(org)
-        if "siren" in match and fields.get("siren") == match["siren"]:
-            return org
-        if "name" in match and org["name"] == match["name"]:
-            return org
-        if "title" in match and match["title"].lower() in (fields.get("title") or "").lower():
-            return org
-    raise LookupError(f"demo publisher not found: {match}")
+def publisher_name(match: dict) -> str:
+    """The demo organisation's name: a territory entity's (named by the publishers concern
+    from its code), or an affiliated body's."""
+    if "territory" in match:
+        return org_name_for(territory.find_by_code(match["territory"]))
+    return match["name"]
 
 
 def load(ensure_dataset) -> Iterator[str]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    organizations = tk.get_action("organization_list")(
-        {"user": site_user["name"]}, {"all_fields": True, "include_extras": True, "limit": 1000})
     for match, fields, resources in datasets():
-        org = find_publisher(match, organizations)
+        org = tk.get_action("organization_show")(
+            {"user": site_user["name"]}, {"id": publisher_name(match), "include_datasets": False})
         dataset = ensure_dataset({**fields, "owner_org": org["id"]}, resources)
         yield f"dataset {dataset['name']} ({len(dataset['resources'])} resources)"

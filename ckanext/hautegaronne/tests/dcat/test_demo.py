@@ -1,0 +1,50 @@
+"""The demo content: every demo publisher has a dataset with complete metadata."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.hautegaronne import demo
+from ckanext.hautegaronne.demo import datasets as demo_datasets
+
+COMPLETE = ("title", "notes", "license_id", "theme", "frequency", "temporal_coverage",
+            "spatial_coverage", "contact", "tags", "resources")
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_every_demo_publisher_has_a_complete_dataset():
+    list(demo.load())
+    list(demo.load())  # idempotent
+    names = [fields["name"] for _, fields, _ in demo_datasets.datasets()]
+    owners = set()
+    for name in names:
+        dataset = tk.get_action("package_show")({}, {"id": name})
+        assert all(dataset.get(key) for key in COMPLETE), name
+        assert len(dataset["resources"]) == len([r for m, f, rs in demo_datasets.datasets()
+                                                 if f["name"] == name for r in rs])
+        owners.add(dataset["organization"]["name"])
+    assert len(owners) == 9 and len(names) == 9
+
+    road = tk.get_action("package_show")({}, {"id": "comptages-routiers-haute-garonne"})
+    assert road["license_id"] == "lov2"
+    assert road["conforms_to_schema"][0]["name"] == "etalab/schema-comptage-mobilites"
+    assert road["identifier"] == "comptages-routiers@data.haute-garonne.fr"
+    assert road["spatial_coverage"][0]["uri"] == "http://id.insee.fr/geo/departement/31"
+    assert {r["format"] for r in road["resources"]} == {"CSV", "GeoJSON"}
+
+
+def test_road_counts_geojson_has_the_csv_points():
+    points = demo_datasets.traffic_points()
+    rows = list(csv.DictReader(io.StringIO(demo_datasets.traffic_csv(points).decode("utf-8"))))
+    features = json.loads(demo_datasets.traffic_geojson(points))["features"]
+    assert len(rows) == len(features) == 60
+    assert {r["statut"] for r in rows} == {"permanent", "tournant", "exceptionnel"}
+    for row, feature in zip(rows, features):
+        assert feature["properties"]["id_point"] == row["id_point"]
+        assert feature["geometry"]["coordinates"] == [float(row["longitude"]),
+                                                     float(row["latitude"])]
