@@ -11,6 +11,7 @@ from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
 from .dcat import validators as dataset_validators
+from .harvest import auth as harvest_auth
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
 from .theme import views as theme_views
@@ -41,7 +42,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IAuthFunctions
 
     def get_auth_functions(self) -> dict:
-        return publisher_auth.get_auth_functions()
+        return {**publisher_auth.get_auth_functions(), **harvest_auth.get_auth_functions()}
 
     # IBlueprint
 
