@@ -14,6 +14,7 @@ from .dcat import validators as dataset_validators
 from .harvest import auth as harvest_auth
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
+from .publishers import views as publisher_views
 from .theme import views as theme_views
 
 
@@ -47,4 +48,4 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IBlueprint
 
     def get_blueprint(self) -> list:
-        return [*theme_views.get_blueprints()]
+        return [*theme_views.get_blueprints(), *publisher_views.get_blueprints()]

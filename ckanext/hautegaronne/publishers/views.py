@@ -1,0 +1,86 @@
+"""Publisher pages: the public directory and the sysadmins' "Ajouter une collectivité" page."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+
+from .. import territory as ref
+from . import onboarding, types
+
+__all__ = ["publishers", "get_blueprints"]
+
+publishers = Blueprint("hautegaronne_publishers", __name__)
+
+
+def _sections() -> list[tuple[str, tuple[str, ...]]]:
+    """Sections of the directory: (title, organisation types)."""
+    return [
+        (tk._("Département and affiliated bodies"), ("departement", "etablissement")),
+        (tk._("Intercommunalities"), ("epci",)),
+        (tk._("Syndicates"), ("syndicat",)),
+        (tk._("Communes"), ("commune",)),
+    ]
+
+
+def directory():
+    rows = onboarding.publishers()
+    sections = [{"title": title, "publishers": [r for r in rows if r["type"] in kinds]}
+                for title, kinds in _sections()]
+    return tk.render("publishers/directory.html",
+                     {"sections": [s for s in sections if s["publishers"]], "total": len(rows)})
+
+
+def _require_sysadmin() -> None:
+    try:
+        tk.check_access("sysadmin", {"user": tk.current_user.name if tk.current_user else None})
+    except tk.NotAuthorized:
+        tk.abort(403, tk._("Only platform administrators can add a publisher."))
+
+
+def _candidates(query: str) -> list[dict]:
+    onboarded = {row["name"]: row for row in onboarding.publishers(("departement", "epci", "commune"))}
+    out = []
+    for entity in ref.search(query, limit=20):
+        name = types.org_name_for(entity)
+        out.append({
+            "entity": entity,
+            "code": entity.get("code") if entity["kind"] != "epci" else entity["siren"],
+            "org_name": name,
+            "org_type": types.publisher_type_of_entity(entity),
+            "type_label": {"departement": tk._("Département"), "epci": tk._("Intercommunality"),
+                           "commune": tk._("Commune")}[entity["kind"]],
+            "onboarded": name in onboarded,
+        })
+    return out
+
+
+def add():
+    _require_sysadmin()
+    if tk.request.method == "POST":
+        code = tk.request.form.get("code", "")
+        try:
+            outcome = onboarding.add(onboarding.resolve(code))
+        except onboarding.UnknownCode as error:
+            tk.h.flash_error(str(error))
+            return tk.redirect_to("hautegaronne_publishers.add")
+        if outcome.status == "created":
+            tk.h.flash_success(tk._("{title} is now a publisher of the portal. Appoint its first "
+                                    "administrator in Members.").format(title=outcome.title))
+        else:
+            tk.h.flash_notice(tk._("{title} was already a publisher of the portal.").format(
+                title=outcome.title))
+        return tk.redirect_to(f"{outcome.type}.read", id=outcome.name)
+    query = tk.request.args.get("q", "").strip()
+    extra = {"q": query, "candidates": _candidates(query) if query else []}
+    if tk.request.args.get("partial"):
+        return tk.render("publishers/snippets/candidates.html", extra)
+    return tk.render("publishers/add.html", extra)
+
+
+publishers.add_url_rule("/producteurs", endpoint="directory", view_func=directory)
+publishers.add_url_rule("/producteurs/ajouter", endpoint="add", view_func=add, methods=["GET", "POST"])
+
+
+def get_blueprints() -> list[Blueprint]:
+    return [publishers]
