@@ -7,7 +7,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
-from ckanext.hautegaronne.demo import road_traffic_dataset
+from ckanext.hautegaronne.tests.browser.data import dataset_dict
 
 pytestmark = pytest.mark.usefixtures("clean_all")
 
@@ -22,13 +22,8 @@ PAGES = {
 
 def _dataset(**extra) -> dict:
     org = factories.Organization(title="Commune de Roques")
-    data, _resources = road_traffic_dataset(org["id"])
-    data.pop("conforms_to", None)
-    data["conforms_to_schema"] = [{
-        "name": "etalab/schema-comptage-mobilites", "version": "0.2.0",
-        "url": "https://schema.data.gouv.fr/etalab/schema-comptage-mobilites/"}]
-    data.update(extra)
-    return helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **data)
+    return helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]},
+                               **dataset_dict(org["id"], **extra))
 
 
 @pytest.mark.parametrize("path,title", PAGES.items())
