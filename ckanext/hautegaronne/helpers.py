@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 from . import vocabularies
 from .theme import helpers as _theme_helpers
 from .theme.helpers import *  # noqa: F401,F403 (the theme's helpers)
+from .harvest.helpers import hautegaronne_harvest_missing  # noqa: F401 (harvesting)
 
 __all__ = [
     "hautegaronne_logo_url",
@@ -14,6 +15,7 @@ __all__ = [
     "hautegaronne_frequency_choices",
 ]
 __all__ += _theme_helpers.__all__
+__all__ += ["hautegaronne_harvest_missing"]
 
 
 def hautegaronne_logo_url() -> str:
