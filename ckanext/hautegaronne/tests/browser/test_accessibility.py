@@ -36,6 +36,7 @@ def test_main_pages_have_no_wcag_a_aa_violation(page, live_portal, content):
         "/dataset/?q=comptages&res_format=CSV",
         f"/dataset/{dataset['name']}",
         f"/dataset/{dataset['name']}/resource/{resource['id']}",
+        "/producteurs",
         "/organization/",
         f"/{org['type']}/{org['name']}",
         "/user/login",
@@ -48,7 +49,7 @@ def test_main_pages_have_no_wcag_a_aa_violation(page, live_portal, content):
     for path in (f"/dataset/new?owner_org={org['id']}", f"/dataset/edit/{dataset['name']}"):
         _check(page, live_portal + path, results)
     checked = sorted(results)
-    assert len(checked) == 14
+    assert len(checked) == 15
     failing = {url: v for url, v in results.items() if v}
     assert not failing, "WCAG 2.1 A/AA violations:\n" + "\n".join(
         f"{url}\n{describe(v)}" for url, v in failing.items())
