@@ -557,6 +557,10 @@ def map_dataset(graph, dataset_ref, dataset_dict: dict) -> dict:
             extras[key] = str(value)
 
     result["resources"] = _resources(graph, dataset_ref)
+    for resource in result["resources"]:
+        # A distribution under the dataset's licence inherits it (the schema's convention).
+        if resource.get("license") and resource["license"] == result.get("license_id"):
+            del resource["license"]
     result["extras"] = [{"key": k, "value": v} for k, v in sorted(extras.items())]
     dataset_dict.clear()
     dataset_dict.update(result)
