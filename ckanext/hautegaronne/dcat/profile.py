@@ -77,21 +77,38 @@ def organization(graph, org_id: str) -> Optional[dict]:
     return cache[org_id]
 
 
+def _organization_list(org_type: str, **data) -> list[dict]:
+    return tk.get_action("organization_list")(
+        {"ignore_auth": True},
+        {"type": org_type, "all_fields": True, "include_extras": True,
+         "include_dataset_count": False, **data})
+
+
+def prefetch_organizations(graph, dataset_dicts: list[dict]) -> None:
+    """Read the publishers of a page of datasets in one query per organisation type."""
+    by_type: dict[str, set] = {}
+    for dataset in dataset_dicts:
+        org = dataset.get("organization")
+        if isinstance(org, dict) and org.get("name"):
+            by_type.setdefault(org.get("type") or "organization", set()).add(org["name"])
+    cache = _ORG_CACHE.setdefault(graph, {})
+    for org_type, names in by_type.items():
+        for org in _organization_list(org_type, organizations=sorted(names), limit=len(names)):
+            cache[org["id"]] = _org_fields(org)
+
+
 def _departement_org(graph) -> Optional[dict]:
-    """The département's own organisation (by its SIREN), if it publishes on the portal."""
+    """The département's own organisation, if it publishes on the portal: of the
+    ``departement`` type, else a generic organisation with its SIREN (its affiliated
+    bodies share that SIREN but have their own type)."""
     siren = territory.territory().departement["siren"]
     cache = _ORG_CACHE.setdefault(graph, {})
     if "__departement__" not in cache:
-        cache["__departement__"] = None
-        orgs = tk.get_action("organization_list")(
-            {"ignore_auth": True}, {"all_fields": True, "include_extras": True, "limit": 1000})
-        candidates = [_org_fields(org) for org in orgs]
-        # The département's own organisation; its affiliated bodies share its SIREN.
-        for fields in sorted(candidates, key=lambda f: f.get("publisher_type") != "departement"):
-            if fields.get("publisher_type") == "departement" or (
-                    fields.get("siren") == siren and not fields.get("publisher_type")):
-                cache["__departement__"] = fields
-                break
+        found = [_org_fields(o) for o in _organization_list("departement", limit=1)]
+        if not found:
+            found = [f for f in map(_org_fields, _organization_list("organization", limit=1000))
+                     if f.get("siren") == siren and f.get("publisher_type") in (None, "", "departement")]
+        cache["__departement__"] = found[0] if found else None
     return cache["__departement__"]
 
 
@@ -329,12 +346,14 @@ class HauteGaronneDCATAPProfile(RDFProfile):
 
     def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence) -> None:
         g = self.g
-        distribution = URIRef(resource_uri(resource))
-        # Licence: the resource's own, else the dataset's.
-        for old in list(g.objects(distribution, DCT.license)):
-            g.remove((distribution, DCT.license, old))
-            if not isinstance(old, URIRef) or licences.find_licence(str(old)) is None:
-                g.remove((old, None, None))
+        distribution = URIRef(resource.get("uri") or resource_uri(resource))
+        # Licence: the resource's own, else the dataset's. (A ConjunctiveGraph lookup is
+        # costly: only a resource with a licence of its own has stock triples to clean.)
+        if resource.get("license"):
+            for old in list(g.objects(distribution, DCT.license)):
+                if not isinstance(old, URIRef) or licences.find_licence(str(old)) is None:
+                    g.remove((old, None, None))
+        g.remove((distribution, DCT.license, None))
         licence = licences.find_licence(resource.get("license")) or dataset_licence
         if licence:
             self._licence(distribution, licence)
@@ -346,14 +365,12 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         fmt = (resource.get("format") or "").strip()
         file_type = FILE_TYPES.get(fmt.upper().lstrip("."))
         if file_type:
-            for old in list(g.objects(distribution, DCT["format"])):
-                g.remove((distribution, DCT["format"], old))
+            g.remove((distribution, DCT["format"], None))
             node = URIRef(FILE_TYPE + file_type)
             g.add((distribution, DCT["format"], node))
             g.add((node, RDF.type, DCT.MediaTypeOrExtent))
         mimetype = (resource.get("mimetype") or "").strip()
-        for old in list(g.objects(distribution, DCAT.mediaType)):
-            g.remove((distribution, DCAT.mediaType, old))
+        g.remove((distribution, DCAT.mediaType, None))
         if mimetype and "/" in mimetype and " " not in mimetype:
             node = URIRef(mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype)
             g.add((distribution, DCAT.mediaType, node))

@@ -1,12 +1,14 @@
 """Catalog pages: ckanext-dcat's serializer with Hydra paging as the Hydra spec has it."""
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Optional
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import HYDRA, RDFSerializer
+from ckanext.dcat.utils import dataset_uri, resource_uri
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -14,13 +16,53 @@ DATASETS_PER_PAGE = 100
 PAGE_PARAMS = ("q", "fq", "modified_since")
 
 
+@functools.lru_cache(maxsize=32)
+def _profile_classes(names: tuple[str, ...]) -> tuple:
+    """Profile classes by name (entry points do not change while the process runs)."""
+    return tuple(RDFSerializer._load_profiles(None, list(names)))
+
+
 class HydraRDFSerializer(RDFSerializer):
     """The catalog is a ``hydra:Collection`` whose ``hydra:view`` is the current page, a
-    ``hydra:PartialCollectionView`` with IRIs for first, previous, next and last."""
+    ``hydra:PartialCollectionView`` with IRIs for first, previous, next and last.
+
+    Faster than its parent on a page of datasets (measured by bench/dcat_serialize.py):
+    profile classes are loaded once per process, profiles are instantiated once per page
+    rather than once per dataset (each instantiation looks up the scheming schema), and the
+    publishers of a page are read in one query.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._catalog_ref = None
+        self._instances = None
+
+    def _load_profiles(self, profile_names):
+        return list(_profile_classes(tuple(profile_names)))
+
+    def _profile_instances(self) -> list:
+        if self._instances is None:
+            self._instances = [cls(self.g, compatibility_mode=self.compatibility_mode)
+                               for cls in self._profiles]
+        return self._instances
+
+    def graph_from_dataset(self, dataset_dict):
+        dataset_ref = URIRef(dataset_uri(dataset_dict))
+        for profile in self._profile_instances():
+            profile.graph_from_dataset(dataset_dict, dataset_ref)
+        return dataset_ref
+
+    def serialize_catalog(self, catalog_dict=None, dataset_dicts=None, _format="xml",
+                          pagination_info=None):
+        from .profile import prefetch_organizations
+        prefetch_organizations(self.g, dataset_dicts or [])
+        # Distribution IRIs, computed once (every profile of the chain needs them).
+        for dataset in dataset_dicts or []:
+            for resource in dataset.get("resources", []):
+                if not resource.get("uri"):
+                    resource["uri"] = resource_uri(resource)
+        return super().serialize_catalog(catalog_dict, dataset_dicts, _format=_format,
+                                         pagination_info=pagination_info)
 
     def graph_from_catalog(self, catalog_dict=None):
         self._catalog_ref = super().graph_from_catalog(catalog_dict)

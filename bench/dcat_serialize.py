@@ -1,0 +1,116 @@
+"""Benchmark: serializing the DCAT catalog with the portal's profile against the stock one.
+
+The catalog of 1,000 datasets is serialized in pages of 100 (Turtle), in one run, by
+  * stock:  ckanext-dcat's RDFSerializer with ``euro_dcat_ap_3`` alone;
+  * portal: the portal's serializer (Hydra paging) with ``euro_dcat_ap_3 hautegaronne_dcat_ap``
+    (the configured chain), which carries more: publisher SIREN/ADMS type/e-mail, French theme
+    labels, the territory polygon, licences linked to the EU list...
+The 1,000 datasets are the demo datasets (``ckan hautegaronne demo``, with their real
+publishers) as ``package_show`` returns them, repeated with distinct ids and spread over the
+territory's communes. Each variant runs 5 times, alternating; the best time counts.
+``--profile`` prints the portal variant's cProfile (cumulative time).
+
+Run with ``make bench`` (scratch test database; it empties that database).
+"""
+from __future__ import annotations
+
+import copy
+import cProfile
+import os
+import pstats
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+TOTAL, PER_PAGE, ROUNDS = 1000, 100, 5
+
+
+def _app():
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    return make_app(load_config(os.environ.get("CKAN_INI", str(ROOT / "test.ini"))))
+
+
+def _reset_db() -> None:
+    from ckan.cli.db import _run_migrations
+    from ckan.tests.helpers import reset_db
+
+    reset_db()
+    for plugin in ("activity", "harvest"):
+        _run_migrations(plugin)
+
+
+def _datasets() -> list[dict]:
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.hautegaronne import demo, territory
+    from ckanext.hautegaronne.dcat import spatial
+
+    list(demo.load())
+    names = [fields["name"] for _, fields, _ in demo.datasets.datasets()]
+    shown = [tk.get_action("package_show")({}, {"id": name}) for name in names]
+    communes = sorted(territory.territory().communes)
+    result = []
+    for index in range(TOTAL):
+        dataset = copy.deepcopy(shown[index % len(shown)])
+        dataset["id"] = str(uuid.UUID(int=index + 1))
+        dataset["name"] = f"{dataset['name']}-{index}"
+        dataset["identifier"] = f"{dataset['name']}@data.haute-garonne.fr"
+        if index % 3:  # two thirds cover a commune, the others their publisher's territory
+            dataset["spatial_coverage"] = [spatial.coverage(communes[index % len(communes)])]
+        for resource in dataset["resources"]:
+            resource["id"] = str(uuid.uuid5(uuid.NAMESPACE_URL, dataset["id"] + resource["name"]))
+        result.append(dataset)
+    return result
+
+
+def _serialize(pages: list[list[dict]], profiles: list[str], portal: bool) -> int:
+    from ckanext.dcat.processors import RDFSerializer
+
+    from ckanext.hautegaronne.dcat import serializer
+
+    size = 0
+    for number, page in enumerate(pages, 1):
+        info = serializer.paging_info(TOTAL, number, "http://bench.invalid/catalog.ttl", {})
+        cls = serializer.HydraRDFSerializer if portal else RDFSerializer
+        output = cls(profiles=profiles).serialize_catalog({}, page, _format="ttl",
+                                                          pagination_info=info)
+        size += len(output)
+    return size
+
+
+def main() -> None:
+    app = _app()
+    flask_app = getattr(app, "_wsgi_app", app)
+    with flask_app.test_request_context():
+        _reset_db()
+        datasets = _datasets()
+        pages = [datasets[i:i + PER_PAGE] for i in range(0, TOTAL, PER_PAGE)]
+        variants = {"stock": (["euro_dcat_ap_3"], False),
+                    "portal": (["euro_dcat_ap_3", "hautegaronne_dcat_ap"], True)}
+        best = {name: float("inf") for name in variants}
+        sizes = {}
+        for _ in range(ROUNDS):
+            for name, (profiles, portal) in variants.items():
+                start = time.perf_counter()
+                sizes[name] = _serialize(pages, profiles, portal)
+                best[name] = min(best[name], time.perf_counter() - start)
+        for name in variants:
+            print(f"   {name:6s}: {best[name]:6.2f} s for {TOTAL} datasets in pages of "
+                  f"{PER_PAGE} (Turtle, {sizes[name] / 1e6:.1f} MB)")
+        print(f"   ratio portal / stock: {best['portal'] / best['stock']:.2f}")
+        if "--profile" in sys.argv:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            _serialize(pages, *variants["portal"])
+            profiler.disable()
+            stats = pstats.Stats(profiler).sort_stats("cumulative")
+            stats.print_stats(30)
+            stats.print_stats("hautegaronne", 25)
+
+
+if __name__ == "__main__":
+    main()
