@@ -13,6 +13,9 @@ __all__ = [
     "hautegaronne_departement_name",
     "hautegaronne_theme_choices",
     "hautegaronne_frequency_choices",
+    "hautegaronne_spatial_choices",
+    "hautegaronne_licence_choices",
+    "hautegaronne_publisher_catalog_url",
 ]
 __all__ += _theme_helpers.__all__
 __all__ += ["hautegaronne_harvest_missing"]
@@ -35,3 +38,21 @@ def hautegaronne_theme_choices(field: dict | None = None) -> list[dict]:
 def hautegaronne_frequency_choices(field: dict | None = None) -> list[dict]:
     """The EU update frequencies, for scheming's ``choices_helper``."""
     return vocabularies.frequency_choices()
+
+
+def hautegaronne_spatial_choices(field: dict | None = None) -> list[dict]:
+    """The territory's entities (département, EPCI, communes), for ``choices_helper``."""
+    from .dcat import helpers as dcat_helpers
+    return dcat_helpers.spatial_choices()
+
+
+def hautegaronne_licence_choices(field: dict | None = None) -> list[dict]:
+    """The portal's licences, for ``choices_helper``."""
+    from .dcat import helpers as dcat_helpers
+    return dcat_helpers.licence_choices()
+
+
+def hautegaronne_publisher_catalog_url(org_name: str, fmt: str = "ttl") -> str:
+    """Absolute URL of a publisher's own DCAT catalog, served without redirect."""
+    from .dcat import helpers as dcat_helpers
+    return dcat_helpers.publisher_catalog_url(org_name, fmt)

@@ -10,7 +10,10 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
+from .dcat import actions as dcat_actions
+from .dcat import licences as dcat_licences
 from .dcat import validators as dataset_validators
+from .dcat import views as dcat_views
 from .harvest import auth as harvest_auth
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
@@ -27,6 +30,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IValidators)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
+    p.implements(p.IActions)
 
     # IConfigurer
 
@@ -34,6 +38,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "hautegaronne")
+        if not config.get("licenses_group_url"):
+            config["licenses_group_url"] = dcat_licences.licence_file_url()
 
     # IValidators
 
@@ -48,4 +54,10 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IBlueprint
 
     def get_blueprint(self) -> list:
-        return [*theme_views.get_blueprints(), *publisher_views.get_blueprints()]
+        return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
+                *publisher_views.get_blueprints()]
+
+    # IActions
+
+    def get_actions(self) -> dict:
+        return dcat_actions.get_actions()
