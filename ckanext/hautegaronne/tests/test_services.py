@@ -9,10 +9,6 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 from ckan.lib.redis import connect_to_redis
 
-ROQUES_BBOX = {"type": "Polygon", "coordinates": [[
-    [1.33, 43.49], [1.39, 43.49], [1.39, 43.53], [1.33, 43.53], [1.33, 43.49]]]}
-
-
 def _create(**data) -> dict:
     """package_create as a real sysadmin (the activity stream needs a user)."""
     user = factories.Sysadmin()
@@ -52,16 +48,17 @@ class TestSearchThroughSolr:
 
     def test_bbox_search_finds_a_dataset_by_its_spatial_coverage(self):
         org = factories.Organization()
-        _create(
-            name="voirie-roques", title="Voirie de Roques", notes="Voies",
-            owner_org=org["id"],
-            spatial_coverage=[{"uri": "31458", "text": "Roques", "geom": json.dumps(ROQUES_BBOX)}])
-        _create(name="sans-emprise", title="Voirie sans emprise",
-                            notes="Voies", owner_org=org["id"])
-        # A box around Roques (south-west of Toulouse) finds it ...
+        # Spatial coverage is chosen by INSEE code; the geometry comes from the territory.
+        _create(name="voirie-roques", title="Voirie de Roques", notes="Voies", owner_org=org["id"],
+                spatial_coverage=[{"uri": "31458"}])
+        _create(name="voirie-saint-gaudens", title="Voirie de Saint-Gaudens", notes="Voies",
+                owner_org=org["id"], spatial_coverage=[{"uri": "31483"}])
+        # A box around Roques (south-west of Toulouse) finds Roques only ...
         assert _search(q="voirie", extras={"ext_bbox": "1.30,43.45,1.42,43.56"}) == ["voirie-roques"]
-        # ... and a box over Saint-Gaudens does not.
-        assert _search(q="voirie", extras={"ext_bbox": "0.60,43.05,0.80,43.15"}) == []
+        # ... a box over Saint-Gaudens, in the Comminges, finds Saint-Gaudens only ...
+        assert _search(q="voirie", extras={"ext_bbox": "0.68,43.07,0.76,43.13"}) == ["voirie-saint-gaudens"]
+        # ... and a box in the Pyrenees outside the département finds nothing.
+        assert _search(q="voirie", extras={"ext_bbox": "-0.60,42.80,-0.50,42.90"}) == []
 
 
 @pytest.mark.usefixtures("clean_all")
