@@ -105,3 +105,17 @@ class TestDatasetSchema:
         del fields["license_id"]
         created = tk.get_action("package_create")(factories.sysadmin_context(), fields)
         assert created["license_id"] == "lov2"
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_dataset_form_offers_the_territory_and_the_licences(app):
+    org = factories.publisher("roques")
+    user = ckan_factories.User()
+    tk.get_action("organization_member_create")(factories.sysadmin_context(), {
+        "id": org["id"], "username": user["name"], "role": "editor"})
+    token = ckan_factories.APIToken(user=user["name"])["token"]
+    page = app.get("/dataset/new", headers={"Authorization": token}, status=200).get_data(as_text=True)
+    assert 'value="31458"' in page and "Roques (31458)" in page
+    assert 'value="243100633"' in page
+    assert "Licence Ouverte / Open Licence version 2.0" in page
+    assert "Open Data Commons Open Database License (ODbL)" in page
