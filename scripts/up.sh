@@ -37,7 +37,7 @@ if ! $CKAN user show admin 2>/dev/null | grep -q "name=admin"; then
 fi
 $CKAN sysadmin add admin >>"$HG_LOG/ckan-admin.log" 2>&1 || true
 say "CKAN: demo content"
-$CKAN hautegaronne demo >"$HG_LOG/ckan-demo.log" 2>&1 \
+$CKAN hautegaronne demo --admin admin >"$HG_LOG/ckan-demo.log" 2>&1 \
   || die "CKAN: loading the demo content failed; see $HG_LOG/ckan-demo.log"
 # Index whatever the database holds and Solr lacks (e.g. after a Solr reset).
 $CKAN search-index rebuild --only-missing >"$HG_LOG/ckan-index.log" 2>&1 \

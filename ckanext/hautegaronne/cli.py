@@ -12,11 +12,12 @@ def hautegaronne() -> None:
 
 
 @hautegaronne.command(short_help="Load the demo content (idempotent)")
-def demo() -> None:
+@click.option("--admin", "portal_admin", help="User to make an admin of the département's organisation.")
+def demo(portal_admin: str | None) -> None:
     """Create the demo publishers and datasets, or bring them up to date."""
     from . import demo as demo_content
 
-    for line in demo_content.load():
+    for line in demo_content.load(portal_admin):
         click.echo(line)
 
 

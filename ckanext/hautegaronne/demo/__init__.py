@@ -13,25 +13,13 @@ from werkzeug.datastructures import FileStorage
 
 from . import datasets, publishers
 
-DEPARTEMENT_ORG = {
-    "name": "departement-haute-garonne",
-    "title": "Conseil départemental de la Haute-Garonne",
-    "description": "Le Département de la Haute-Garonne publie les données de ses services.",
-}
+DEPARTEMENT_ORG_NAME = "departement-haute-garonne"
 
 
 def _site_context() -> dict:
     """A fresh context for the site user (a sysadmin): CKAN mutates contexts."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"]}
-
-
-def ensure_organization(data: dict) -> dict:
-    try:
-        existing = tk.get_action("organization_show")(_site_context(), {"id": data["name"]})
-    except tk.ObjectNotFound:
-        return tk.get_action("organization_create")(_site_context(), dict(data))
-    return tk.get_action("organization_patch")(_site_context(), {"id": existing["id"], **data})
 
 
 def ensure_dataset(data: dict, resources: list[dict]) -> dict:
@@ -59,8 +47,12 @@ def ensure_dataset(data: dict, resources: list[dict]) -> dict:
     return tk.get_action("package_show")(_site_context(), {"id": dataset["id"]})
 
 
-def load() -> Iterator[str]:
+def load(portal_admin: str | None = None) -> Iterator[str]:
     yield from publishers.load()
-    org = ensure_organization(DEPARTEMENT_ORG)
-    yield f"organisation {org['name']}"
+    if portal_admin:
+        # The platform administrator works for the département: an admin of its
+        # organisation, and bound by the ownership rules everywhere else.
+        tk.get_action("organization_member_create")(
+            _site_context(), {"id": DEPARTEMENT_ORG_NAME, "username": portal_admin, "role": "admin"})
+        yield f"{portal_admin} is an admin of {DEPARTEMENT_ORG_NAME}"
     yield from datasets.load(ensure_dataset)

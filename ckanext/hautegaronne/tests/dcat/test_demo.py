@@ -48,3 +48,17 @@ def test_road_counts_geojson_has_the_csv_points():
         assert feature["properties"]["id_point"] == row["id_point"]
         assert feature["geometry"]["coordinates"] == [float(row["longitude"]),
                                                      float(row["latitude"])]
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_the_portal_administrator_publishes_for_the_departement_only():
+    from ckan.tests import factories, helpers
+
+    admin = factories.Sysadmin()
+    list(demo.load(portal_admin=admin["name"]))
+    context = {"user": admin["name"]}
+    departement = tk.get_action("organization_show")({}, {"id": "departement-haute-garonne"})
+    roques = tk.get_action("organization_show")({}, {"id": "roques-31458"})
+    assert helpers.call_auth("package_create", dict(context), owner_org=departement["id"])
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_auth("package_create", dict(context), owner_org=roques["id"])
