@@ -2,6 +2,8 @@
 sources."""
 from __future__ import annotations
 
+import socket
+
 import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
@@ -94,9 +96,11 @@ def test_address_guard_refuses(url):
 
 @pytest.mark.ckan_config("ckanext.hautegaronne.harvest.allowed_private_hosts",
                          "10.20.0.0/16 intranet.local")
-def test_address_guard_allowances():
+def test_address_guard_allowances(monkeypatch):
+    from .test_fetch import NameResolver
+    monkeypatch.setattr(fetch, "resolver", NameResolver({"intranet.local": "10.99.0.7"}))
     fetch.check_url("http://10.20.3.4/catalog.rdf")
-    fetch.check_url("http://intranet.local/catalog.rdf")
+    assert fetch.check_url("http://intranet.local/catalog.rdf") == [(socket.AF_INET, "10.99.0.7")]
     with pytest.raises(fetch.FetchError):
         fetch.check_url("http://10.21.0.1/catalog.rdf")
 
