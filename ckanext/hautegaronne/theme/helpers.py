@@ -35,6 +35,8 @@ __all__ = [
     "hautegaronne_contact_email",
     "hautegaronne_accessibility_status",
     "hautegaronne_departement_url",
+    "hautegaronne_error_page",
+    "humanize_entity_type",
 ]
 
 _SCHEMA_SITE = "https://schema.data.gouv.fr/"
@@ -117,6 +119,15 @@ _PUBLISHER_TYPE_LABELS = {
     "epci": ("Intercommunality (EPCI)", "Intercommunalité (EPCI)"),
     "commune": ("Commune", "Commune"),
     "syndicat": ("Syndicate", "Syndicat"),
+}
+
+
+_PUBLISHER_TYPE_PLURALS = {
+    "departement": ("Départements", "Départements"),
+    "etablissement": ("Affiliated bodies", "Établissements rattachés"),
+    "epci": ("Intercommunalities (EPCI)", "Intercommunalités (EPCI)"),
+    "commune": ("Communes", "Communes"),
+    "syndicat": ("Syndicates", "Syndicats"),
 }
 
 
@@ -298,3 +309,80 @@ def hautegaronne_accessibility_status() -> dict:
 
 def hautegaronne_departement_url() -> str:
     return tk.config.get("ckanext.hautegaronne.departement_url")
+
+
+# What CKAN's humanize_entity_type says of an organisation type, per purpose,
+# for the publisher types: CKAN would capitalise the type's code ("Epcis",
+# "Search Etablissements...", "There is no description for this Commune.").
+_PLURAL_PURPOSES = {"breadcrumb", "content tab", "facet label", "main nav", "page title"}
+
+
+def _publisher_type_texts() -> dict[str, str]:
+    return {
+        "search placeholder": tk._("Search publishers..."),
+        "no description": tk._("No description yet."),
+        "no any objects": tk._("There are no publishers of this type yet."),
+        "add link": tk._("Add a publisher"),
+        "create label": tk._("Create a publisher"),
+        "create title": tk._("Create a publisher"),
+        "edit label": tk._("Edit the publisher"),
+        "update label": tk._("Update the publisher"),
+        "save label": tk._("Save the publisher"),
+        "view label": tk._("View the publisher"),
+        "delete confirmation": tk._("Are you sure you want to delete this publisher?"),
+        "form label": tk._("Publisher form"),
+        "description placeholder": tk._("A few words about this publisher..."),
+        "my label": tk._("My publishers"),
+        "you not member": tk._("You are not a member of any publisher."),
+        "user not member": tk._("This user is not a member of any publisher."),
+        "no label": tk._("No publisher"),
+        "add association link": tk._("Add to a publisher"),
+        "no associated label": tk._("There are no publishers associated with this dataset."),
+    }
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper, entity_type: str, object_type: str,
+                         purpose: str) -> str | None:
+    """CKAN's helper, with French labels for the publisher types (the
+    organisation types of publishers/types.py) instead of their codes."""
+    if entity_type not in ("group", "organization") or object_type not in PUBLISHER_TYPES:
+        return next_helper(entity_type, object_type, purpose)
+    if purpose in _PLURAL_PURPOSES:
+        en, fr = _PUBLISHER_TYPE_PLURALS[object_type]
+        return en if tk.h.lang() == "en" else fr
+    return _publisher_type_texts().get(purpose) or hautegaronne_publisher_type_label(object_type)
+
+
+def _error_texts() -> dict[int, tuple[str, str]]:
+    return {
+        400: (tk._("Bad request"), tk._("The request could not be understood.")),
+        401: (tk._("Authentication required"), tk._("You must log in to access this page.")),
+        403: (tk._("Access denied"), tk._("You are not allowed to access this page.")),
+        404: (tk._("Page not found"), tk._("The page you asked for does not exist or no longer "
+                                           "exists. Check the address, or search the catalogue.")),
+        405: (tk._("Method not allowed"), tk._("This page cannot be used this way.")),
+        409: (tk._("Conflict"), tk._("The request conflicts with the current state of the data.")),
+        500: (tk._("Server error"), tk._("An error occurred on the portal. Please try again later.")),
+        503: (tk._("Service unavailable"), tk._("The portal is temporarily unavailable. "
+                                                "Please try again later.")),
+    }
+
+
+def hautegaronne_error_page(code: Any, name: str | None, content: Any) -> dict:
+    """Heading and text of an error page in the user's language. CKAN shows
+    werkzeug's English name ("403 Forbidden") and, when the view gave no
+    message of its own, werkzeug's English description: both are replaced."""
+    from werkzeug.exceptions import default_exceptions
+
+    status = code[0] if isinstance(code, (list, tuple)) and code else code
+    try:
+        status = int(status)
+    except (TypeError, ValueError):
+        return {"name": name, "content": content}
+    title, text = _error_texts().get(status, (name, None))
+    exception = default_exceptions.get(status)
+    stock = {exception.description, "Internal server error"} if exception else set()
+    if text and (not content or str(content) in stock):
+        content = text
+    return {"name": title, "content": content}
