@@ -49,7 +49,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IAuthFunctions
 
     def get_auth_functions(self) -> dict:
-        return {**publisher_auth.get_auth_functions(), **harvest_auth.get_auth_functions()}
+        publisher_rules = publisher_auth.get_auth_functions()
+        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules)}
 
     # IBlueprint
 

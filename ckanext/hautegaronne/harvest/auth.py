@@ -3,9 +3,14 @@
 ckanext-harvest lets anyone who may edit the source's dataset (editors included) manage a
 source. These chained auth functions (registered in plugin.py) add the portal's rule: creating,
 editing, deleting, clearing a source and starting or stopping its jobs need the *admin* role in
-the source's organisation; nobody acts on another organisation's sources. Sysadmins keep
-ckanext-harvest's rules (and the publishers' ownership rules that it calls through
-``package_update``). Reading sources and their reports keeps ckanext-harvest's rules.
+the source's organisation; nobody acts on another organisation's sources. The same rule guards
+the dataset actions on a source (``package_create``/``update``/``patch``/``delete`` of the type
+``harvest``), which ckanext-harvest's web form calls directly.
+
+Sysadmins follow the publishers' ownership rules (``publishers.auth``): bound by default
+(admins of the organisation, like everybody), free when
+``ckanext.hautegaronne.sysadmin_override`` is true, and the site user (harvest jobs, command
+line) is never bound. Reading sources and their reports keeps ckanext-harvest's rules.
 """
 from __future__ import annotations
 
@@ -15,7 +20,10 @@ import ckan.authz as authz
 import ckan.model as model
 import ckan.plugins.toolkit as tk
 
+from ..publishers.auth import _bound_sysadmin
+
 _ = tk._
+SOURCE_TYPE = "harvest"
 
 
 def _source_org(data_dict: dict) -> Optional[str]:
@@ -37,19 +45,49 @@ def _is_admin(user: Optional[str], org_id: Optional[str]) -> bool:
     return bool(user and org_id and authz.users_role_for_group_or_org(org_id, user) == "admin")
 
 
+def _free(context: dict) -> bool:
+    """A sysadmin to whom the ownership rules do not apply (override, site user)."""
+    return authz.is_sysadmin(context.get("user")) and not _bound_sysadmin(context)
+
+
+def source_org_ids(user_name: Optional[str]) -> Optional[set[str]]:
+    """Ids of the organisations where ``user_name`` may create and manage harvest sources;
+    None when every organisation (a sysadmin free of the ownership rules)."""
+    if not user_name:
+        return set()
+    if _free({"user": user_name}):
+        return None
+    user_id = authz.get_user_id_for_username(user_name, allow_none=True)
+    if not user_id:
+        return set()
+    rows = (model.Session.query(model.Member.group_id)
+            .join(model.Group, model.Group.id == model.Member.group_id)
+            .filter(model.Member.table_name == "user", model.Member.state == "active",
+                    model.Member.capacity == "admin", model.Member.table_id == user_id,
+                    model.Group.is_organization == True,  # noqa: E712
+                    model.Group.state == "active"))
+    return {row[0] for row in rows}
+
+
+def _verdict(context: dict, required: list) -> Optional[dict]:
+    """A refusal unless the user is admin of every required organisation; None if allowed."""
+    if _free(context):
+        return None
+    user = context.get("user")
+    if not required or not all(_is_admin(user, org) for org in required):
+        return {"success": False, "msg": _(
+            "Only the administrators of the organisation that owns a harvest source can "
+            "manage it.")}
+    return None
+
+
 def _admins_only(orgs: Callable[[dict, Optional[str]], list]):
     @tk.chained_auth_function
+    @tk.auth_sysadmins_check
     def auth(next_auth, context, data_dict):
         data_dict = data_dict or {}
-        user = context.get("user")
-        if authz.is_sysadmin(user):
-            return next_auth(context, data_dict)
-        required = orgs(data_dict, user)
-        if not required or not all(_is_admin(user, org) for org in required):
-            return {"success": False, "msg": _(
-                "Only the administrators of the organisation that owns a harvest source can "
-                "manage it.")}
-        return next_auth(context, data_dict)
+        refusal = _verdict(context, orgs(data_dict, context.get("user")))
+        return refusal or next_auth(context, data_dict)
     return auth
 
 
@@ -60,14 +98,8 @@ def _create_orgs(data_dict: dict, user: Optional[str]) -> list:
     if data_dict.get("owner_org"):
         return []
     # "may this user add a source somewhere?": admin of at least one organisation.
-    user_id = authz.get_user_id_for_username(user, allow_none=True) if user else None
-    if not user_id:
-        return []
-    row = (model.Session.query(model.Member.group_id)
-           .filter(model.Member.table_name == "user", model.Member.state == "active",
-                   model.Member.capacity == "admin", model.Member.table_id == user_id)
-           .first())
-    return [row[0]] if row else []
+    managed = source_org_ids(user)
+    return sorted(managed)[:1] if managed else []
 
 
 def _source_orgs(data_dict: dict, user: Optional[str]) -> list:
@@ -76,14 +108,50 @@ def _source_orgs(data_dict: dict, user: Optional[str]) -> list:
     return [current] + ([target] if target and target != current else [])
 
 
-def get_auth_functions() -> dict:
-    source = _admins_only(_source_orgs)
-    return {
+def _is_source(data_dict: dict, creating: bool) -> bool:
+    if creating:
+        return data_dict.get("type") == SOURCE_TYPE
+    ref = data_dict.get("id") or data_dict.get("name")
+    package = model.Package.get(ref) if ref else None
+    return package is not None and package.type == SOURCE_TYPE
+
+
+def _on_sources(orgs: Callable[[dict, Optional[str]], list], creating: bool,
+                inner: Optional[Callable] = None):
+    """A dataset action's chained auth: the source rule first when the dataset is a harvest
+    source, then ``inner`` (the publishers' chained rule for that action), if any."""
+
+    @tk.chained_auth_function
+    @tk.auth_sysadmins_check
+    def auth(next_auth, context, data_dict):
+        data_dict = data_dict or {}
+        if _is_source(data_dict, creating):
+            refusal = _verdict(context, orgs(data_dict, context.get("user")))
+            if refusal:
+                return refusal
+        if inner is not None:
+            return inner(next_auth, context, data_dict)
+        if authz.is_sysadmin(context.get("user")):
+            return {"success": True}
+        return next_auth(context, data_dict)
+    return auth
+
+
+def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
+    """The harvest actions' rules, and the dataset actions' rules (``package_rules``, the
+    publishers' chained functions) extended with the source rule."""
+    package_rules = package_rules or {}
+    functions = {
         "harvest_source_create": _admins_only(_create_orgs),
-        "harvest_source_update": source,
+        "harvest_source_update": _admins_only(_source_orgs),
         "harvest_source_delete": _admins_only(_source_orgs),
         "harvest_source_clear": _admins_only(_source_orgs),
         "harvest_job_create": _admins_only(_source_orgs),
         "harvest_job_abort": _admins_only(_source_orgs),
         "harvest_send_job_to_gather_queue": _admins_only(_source_orgs),
     }
+    for name, creating in (("package_create", True), ("package_update", False),
+                           ("package_patch", False), ("package_delete", False)):
+        orgs = _create_orgs if creating else _source_orgs
+        functions[name] = _on_sources(orgs, creating, package_rules.get(name))
+    return functions

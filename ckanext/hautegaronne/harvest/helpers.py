@@ -1,11 +1,38 @@
 """Template helpers of the harvesting concern (registered by the plugin's helpers blanket)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
-from . import missing
+import ckan.plugins.toolkit as tk
+
+from . import auth, missing
+
+# The dataset blueprint's endpoints that render ckanext-harvest's source form.
+SOURCE_FORM_ENDPOINTS = ("harvest.new", "harvest.edit")
 
 
 def hautegaronne_harvest_missing(pkg: dict) -> Optional[dict]:
     """The missing/withdrawn state of a harvested dataset, for its page; None otherwise."""
     return missing.status(pkg or {})
+
+
+def _on_source_form() -> bool:
+    try:
+        return tk.request.endpoint in SOURCE_FORM_ENDPOINTS
+    except RuntimeError:  # outside a request
+        return False
+
+
+@tk.chained_helper
+def organizations_available(next_helper, *args: Any, **kwargs: Any) -> list[dict]:
+    """On ckanext-harvest's source form (whose template lists
+    ``h.organizations_available('create_dataset')``), only the organisations where the
+    user may manage harvest sources (``auth.source_org_ids``); elsewhere, CKAN's list."""
+    organisations = next_helper(*args, **kwargs)
+    if not _on_source_form():
+        return organisations
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    allowed = auth.source_org_ids(user)
+    if allowed is None:
+        return organisations
+    return [org for org in organisations if org["id"] in allowed]
