@@ -8,10 +8,12 @@ import pytest
 @pytest.fixture
 def clean_db(with_plugins, reset_db, migrate_db_for):
     """CKAN's clean_db rebuilds core tables only; the plugins' tables
-    (harvest, activity) are needed to create and index datasets."""
+    (harvest, activity) are needed to create and index datasets, and
+    tracking's migration gives its raw table the key its model expects."""
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
+    migrate_db_for("tracking")
 
 
 @pytest.fixture

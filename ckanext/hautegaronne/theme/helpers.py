@@ -1,9 +1,11 @@
 """Template helpers of the département's theme (home page, dataset page, footer).
 
-"Most viewed datasets" on the home page: CKAN 2.12 only counts page views
-when its ``tracking`` plugin is enabled (plus a periodic ``ckan tracking
-update``). When it is loaded the home page sorts by ``views_recent``; when it
-is not, the block honestly becomes "recently updated datasets" (sorted by
+"Most viewed datasets" on the home page: CKAN 2.12 counts page views with
+its ``tracking`` plugin (enabled in the portal's configuration), and a periodic
+``ckan tracking update`` (scripts/harvest-workers.sh) turns them into the
+``views_recent`` figure indexed in Solr. The home page lists the datasets
+viewed recently, most viewed first; while none has been viewed (or without
+the plugin) the block honestly becomes "recently updated datasets" (sorted by
 ``metadata_modified``) instead of pretending to know the audience.
 """
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "hautegaronne_home_themes",
     "hautegaronne_latest_datasets",
     "hautegaronne_popular_datasets",
+    "hautegaronne_most_viewed_datasets",
     "hautegaronne_views_tracked",
     "hautegaronne_publishers_by_type",
     "hautegaronne_publisher_type_label",
@@ -104,11 +107,19 @@ def hautegaronne_views_tracked() -> bool:
     return p.plugin_loaded("tracking")
 
 
+def hautegaronne_most_viewed_datasets(limit: int = 4) -> list[dict]:
+    """The datasets viewed recently (tracking's 14-day window), most viewed
+    first; empty while no view is counted or without the tracking plugin."""
+    if not hautegaronne_views_tracked():
+        return []
+    return _search(rows=limit, fq="views_recent:[1 TO *]",
+                   sort="views_recent desc, metadata_modified desc")["results"]
+
+
 def hautegaronne_popular_datasets(limit: int = 4) -> list[dict]:
-    """Most viewed datasets if page views are tracked, else the most recently
-    updated ones (see the module docstring)."""
-    sort = "views_recent desc" if hautegaronne_views_tracked() else "metadata_modified desc"
-    return _search(rows=limit, sort=sort)["results"]
+    """The most recently updated datasets (the home page's fallback when no
+    view has been counted yet; see the module docstring)."""
+    return _search(rows=limit, sort="metadata_modified desc")["results"]
 
 
 # Labels of the publisher types (one CKAN organisation type each, see

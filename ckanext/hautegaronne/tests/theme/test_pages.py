@@ -86,7 +86,7 @@ def test_home_page_shows_search_counts_themes_datasets_and_publishers(app):
     assert "<strong>1</strong> producteur" in html
     assert "Transports" in html  # the theme of the dataset, labelled in French
     assert f'href="/dataset/{dataset["name"]}"' in html
-    assert "Récemment mis à jour" in html  # no view tracking in this configuration
+    assert "Récemment mis à jour" in html  # no page view counted yet
     assert "Commune de Roques" in html  # publishers by type
 
 
@@ -99,3 +99,38 @@ def test_dataset_page_shows_licence_frequency_schema_and_dcat_links(app):
     for fmt in ("rdf", "ttl", "jsonld"):
         assert f'href="/dataset/{dataset["name"]}.{fmt}"' in html
     assert "Commune de Roques" in html
+
+
+def _view(app, url: str, visitor: int) -> None:
+    """A page view as tracking.js sends it (each visitor its own browser)."""
+    app.post("/_tracking", data={"url": url, "type": "page"},
+             headers={"User-Agent": f"Visiteur {visitor}"}, status=None)
+
+
+def test_home_page_lists_the_most_viewed_datasets_first(app, cli):
+    from datetime import date
+
+    from ckan.cli.cli import ckan
+
+    org = factories.Organization(title="Commune de Roques")
+    user = {"user": factories.Sysadmin()["name"]}
+    names = {}
+    for slug, title in (("budget", "Budget primitif"), ("arbres", "Arbres d'alignement"),
+                        ("cantines", "Menus des cantines")):
+        names[slug] = helpers.call_action("package_create", user, **dataset_dict(
+            org["id"], name=f"roques-{slug}", title=title))["name"]
+    for visitor in range(3):
+        _view(app, f"/dataset/{names['arbres']}", visitor)
+    _view(app, f"/dataset/{names['budget']}", 0)
+
+    result = cli.invoke(ckan, ["tracking", "update", date.today().isoformat()])
+    assert result.exit_code == 0, result.output
+
+    html = app.get("/").get_data(as_text=True)
+    assert "Jeux de données les plus consultés" in html
+    most_viewed = html.split("Jeux de données les plus consultés", 1)[1].split("</ul>", 1)[0]
+    assert most_viewed.index(f'href="/dataset/{names["arbres"]}"') \
+        < most_viewed.index(f'href="/dataset/{names["budget"]}"')
+    assert names["cantines"] not in most_viewed  # never viewed
+    assert "3 consultations récentes" in most_viewed
+    assert "Récemment mis à jour" not in html
