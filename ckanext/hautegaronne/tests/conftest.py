@@ -22,10 +22,12 @@ def clean_all(clean_db, clean_index):
 
 
 @pytest.fixture
-def live_portal(clean_all):
+def live_portal(clean_all, tmp_path):
     """The portal served over real HTTP by gunicorn on a free loopback port,
     with the test configuration (and the test database, Solr core and Redis db
-    that `make test` exports through CKAN_* variables). Yields its base URL."""
+    that `make test` exports through CKAN_* variables) and CSRF protection ON,
+    as in production: test.ini turns it off for the Flask test client only, so
+    the browser's forms must carry their token. Yields its base URL."""
     import os
     import socket
     import subprocess
@@ -39,7 +41,10 @@ def live_portal(clean_all):
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CKAN_INI=str(root / "test.ini"), CKAN_SITE_URL=base_url)
+    ini = tmp_path / "live-portal.ini"
+    ini.write_text(f"[app:main]\nuse = config:{root / 'test.ini'}\nWTF_CSRF_ENABLED = true\n",
+                   encoding="utf-8")
+    env = dict(os.environ, CKAN_INI=str(ini), CKAN_SITE_URL=base_url)
     log_path = root / "var" / "log" / f"live-portal-{port}.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:

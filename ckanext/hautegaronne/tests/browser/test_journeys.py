@@ -152,3 +152,21 @@ def test_sysadmin_onboards_a_commune(page, live_portal):
     org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": "roques-31458"})
     assert org["type"] == "commune" and org["title"].endswith("Roques")
     screenshots(page, "sysadmin-onboarded-commune")
+
+
+def test_live_portal_refuses_a_form_without_its_csrf_token(page, live_portal):
+    """The browser tests run with CSRF protection on: in a logged-in session,
+    a form posted without the token its page carries is refused."""
+    org = data.commune("31458")
+    editor = data.editor_of(org)
+    log_in(page, live_portal, editor)
+    open_page(page, live_portal + "/dataset/new")
+    token = page.locator("form input[name=_csrf_token]").first.get_attribute("value")
+    assert token
+    form = {"title": "Sans jeton", "name": "sans-jeton", "owner_org": org["id"], "save": ""}
+    refused = page.request.post(live_portal + "/dataset/new", form=form, max_redirects=0)
+    assert refused.status == 400
+    assert "CSRF" in refused.text()
+    accepted = page.request.post(live_portal + "/dataset/new", form=dict(form, _csrf_token=token),
+                                 max_redirects=0)
+    assert accepted.status in (200, 302)  # the form's own answer (errors or next stage)
