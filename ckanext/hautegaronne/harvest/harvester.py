@@ -141,12 +141,11 @@ class HauteGaronneDCATHarvester(DCATRDFHarvester):
 
         if complete and guids:
             counts = missing.process(source.id, owner_org, guids, self._get_user_name())
-            if counts["flagged"] or counts["withdrawn"]:
-                self._save_gather_error(_(
-                    "{flagged} dataset(s) no longer in the source were flagged, {withdrawn} "
-                    "withdrawn (made private) after {days} days."
-                ).format(flagged=counts["flagged"], withdrawn=counts["withdrawn"],
-                         days=missing.withdraw_after_days()), harvest_job)
+            for guid, package_id, change in counts["changes"]:
+                # Counted in the job's stats (``flagged``, ``withdrawn``), like ``added``;
+                # not current: the dataset's current object stays the last one imported.
+                HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                              state="COMPLETE", report_status=change, current=False).save()
             for name, summary in counts["errors"]:
                 self._save_gather_error(_("The missing dataset {name} could not be flagged: "
                                           "{error}").format(name=name, error=summary),

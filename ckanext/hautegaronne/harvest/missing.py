@@ -49,12 +49,14 @@ def process(source_id: str, owner_org: str, guids_in_source: Iterable[str], user
             now: Optional[datetime.datetime] = None) -> dict:
     """Flag (then withdraw) the source's datasets whose guid is not in ``guids_in_source``.
 
-    Only datasets of the source's organisation are touched. Returns counts for the report.
+    Only datasets of the source's organisation are touched. Returns counts for the report,
+    and under ``changes`` the ``(guid, package_id, "flagged" | "withdrawn")`` of each dataset
+    flagged or withdrawn by this run.
     """
     now = now or _now()
     delay = datetime.timedelta(days=withdraw_after_days())
     present = set(guids_in_source)
-    counts = {"flagged": 0, "withdrawn": 0, "errors": []}
+    counts = {"flagged": 0, "withdrawn": 0, "errors": [], "changes": []}
     rows = (model.Session.query(HarvestObject.guid, HarvestObject.package_id)
             .filter(HarvestObject.current == True)  # noqa: E712
             .filter(HarvestObject.harvest_source_id == source_id)
@@ -73,11 +75,11 @@ def process(source_id: str, owner_org: str, guids_in_source: Iterable[str], user
         patch: dict = {}
         if since is None:
             extras[MISSING_SINCE] = now.isoformat()
-            counts["flagged"] += 1
+            change = "flagged"
         elif not extras.get(WITHDRAWN_ON) and now - since >= delay:
             extras[WITHDRAWN_ON] = now.isoformat()
             patch["private"] = True
-            counts["withdrawn"] += 1
+            change = "withdrawn"
         else:
             continue
         patch.update({"id": package_id,
@@ -87,6 +89,9 @@ def process(source_id: str, owner_org: str, guids_in_source: Iterable[str], user
         except tk.ValidationError as error:
             counts["errors"].append((dataset["name"], error.error_summary))
             log.warning("Could not flag %s as missing: %s", dataset["name"], error.error_summary)
+            continue
+        counts[change] += 1
+        counts["changes"].append((guid, package_id, change))
     return counts
 
 

@@ -49,14 +49,15 @@ def test_disappeared_dataset_flagged_then_withdrawn_then_back(commune, catalog_s
     gone = "qualite-air@data.ville-colomiers.example"
 
     report = run_job(source)   # 1st run without it: flagged, still public
-    assert any("flagged" in e or "signalé" in e for e in report["gather_errors"])
+    assert report["stats"]["flagged"] == 1 and report["gather_errors"] == []
     dataset = org_datasets(commune)[gone]
     assert missing.MISSING_SINCE in {e["key"] for e in dataset["extras"]}
     assert dataset["private"] is False
     page = app.get(tk.url_for("dataset.read", id=dataset["name"]))
     assert "plus dans le catalogue source" in page.body
 
-    run_job(source)            # still missing after the delay (0 days): withdrawn, not deleted
+    report = run_job(source)   # still missing after the delay (0 days): withdrawn, not deleted
+    assert report["stats"]["withdrawn"] == 1
     dataset = org_datasets(commune)[gone]
     assert dataset["private"] is True and dataset["state"] == "active"
     assert missing.WITHDRAWN_ON in {e["key"] for e in dataset["extras"]}
