@@ -1,7 +1,10 @@
 /* Accessible names for the select2 widgets that CKAN's "autocomplete" module
  * builds over form fields: select2 draws its own combobox, which does not
  * carry the <label> of the field it replaces (WCAG 4.1.2). Each combobox is
- * given aria-labelledby pointing at that label, as soon as it appears. */
+ * given aria-labelledby pointing at that label, as soon as it appears.
+ *
+ * Facet links: core's aria-label leaves out the count the link shows (WCAG
+ * 2.5.3, label in name); without it, the name is the visible label and count. */
 (function () {
   'use strict';
 
@@ -25,9 +28,14 @@
     });
   }
 
+  function nameFacetLink(link) {
+    link.removeAttribute('aria-label');
+  }
+
   function scan(root) {
     if (root.querySelectorAll) {
       root.querySelectorAll('.select2-container').forEach(nameCombobox);
+      root.querySelectorAll('.nav-facet a[aria-label]').forEach(nameFacetLink);
     }
   }
 

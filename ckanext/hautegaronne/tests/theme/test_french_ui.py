@@ -135,3 +135,15 @@ def test_publisher_types_show_their_french_labels(app, portal):
     dataset = app.get(f"/dataset/{portal['dataset']['name']}").get_data(as_text=True)
     assert "· Commune" in dataset or "&middot; Commune" in dataset
     assert "There is no description" not in dataset
+
+
+def test_facet_links_are_named_by_their_visible_label(app, portal):
+    """WCAG 2.5.3: a facet link's accessible name is the label it shows, and
+    facet titles given untranslated by a plugin are translated."""
+    html = app.get("/dataset/?q=comptages&res_format=CSV").get_data(as_text=True)
+    link = re.search(r'<a hx-boost="true" href="[^"]*"\s+aria-label="([^"]*)"[^>]*>\s*'
+                     r'<span class="item-label">([^<]*)</span>', html)
+    assert link and link.group(1) == link.group(2).strip()
+    assert 'aria-label="Filtrer par : Formats"' in html
+    harvest = app.get("/harvest").get_data(as_text=True)
+    assert "Fréquence" in harvest and "Frequency" not in harvest
