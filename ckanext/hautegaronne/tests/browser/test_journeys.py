@@ -128,7 +128,10 @@ def test_commune_editor_publishes_and_another_commune_cannot_edit(page, browser_
     assert other_page.locator(f"a[href='/dataset/edit/{name}']").count() == 0
     response = open_page(other_page, live_portal + f"/dataset/edit/{name}")
     assert response.status == 403
-    assert "pas autorisé" in other_page.inner_text("body")
+    assert other_page.locator("h1").first.inner_text().strip() == "403 Accès refusé"
+    body = other_page.inner_text("body")
+    assert "pas autorisé" in body
+    assert "Forbidden" not in body and "Skip to main content" not in body
     screenshots(other_page, "other-commune-forbidden")
     other_context.close()
 
