@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckanext.scheming.validation import scheming_validator
 
@@ -262,6 +263,74 @@ def hautegaronne_reference_epci_nature(field: dict, schema: dict):
     return validator
 
 
+# Organisation types that may share a SIREN among themselves: the Conseil départemental, its
+# services published apart and its affiliated bodies without legal personality of their own
+# (régies, e.g. the Archives départementales) are all the département's legal entity.
+SHARED_SIREN_TYPES = ("departement", "etablissement")
+
+
+def _publisher_type_of_group(group_type: str, extras: dict) -> str | None:
+    if group_type in types.PUBLISHER_TYPES:
+        return group_type
+    return extras.get("publisher_type") or "etablissement"
+
+
+def _conflicts_with(field_name: str, own_type: str | None, other_type: str | None) -> bool:
+    """Whether an organisation of ``own_type`` may not carry the value of ``field_name`` that
+    an organisation of ``other_type`` already carries.
+
+    * ``siret``: identifies one establishment: unique among all organisations;
+    * ``siren``: one legal entity: unique, except among the département's organisations
+      (``SHARED_SIREN_TYPES``), which share the département's SIREN;
+    * ``insee_code``: one commune: unique among communes (the département's organisations
+      all carry "31").
+    """
+    if field_name == "siren":
+        return not (own_type in SHARED_SIREN_TYPES and other_type in SHARED_SIREN_TYPES)
+    if field_name == "insee_code":
+        return own_type == "commune" and other_type == "commune"
+    return True
+
+
+@scheming_validator
+def hautegaronne_unique_identifier(field: dict, schema: dict):
+    """Refuses a SIREN, SIRET or INSEE code already used by another active organisation
+    (rules in ``_conflicts_with``); run after the field's format validators."""
+    field_name = field["field_name"]
+
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _is_empty(value) or errors.get(key):
+            return
+        own_type = _schema_publisher_type(schema, data, key)
+        group = context.get("group")
+        own_id = group.id if group is not None else data.get(key[:-1] + ("id",))
+        query = (model.Session.query(model.Group.id, model.Group.title, model.Group.type,
+                                     model.Group.extras)
+                 .filter(model.Group.is_organization.is_(True))
+                 .filter(model.Group.state == "active")
+                 .filter(model.Group.extras[field_name].astext == str(value)))
+        if not _is_empty(own_id):
+            query = query.filter(model.Group.id != own_id)
+        for _id, title, group_type, extras in query:
+            other_type = _publisher_type_of_group(group_type, dict(extras or {}))
+            if not _conflicts_with(field_name, own_type, other_type):
+                continue
+            message = {
+                "siren": _("This SIREN number is already the one of {title}: each legal entity "
+                           "publishes under one organisation (only the Département and its "
+                           "affiliated bodies share the Département's SIREN)."),
+                "siret": _("This SIRET number is already the one of {title}: each "
+                           "establishment publishes under one organisation."),
+                "insee_code": _("The commune with this INSEE code already publishes on the "
+                                "portal: {title}."),
+            }[field_name]
+            errors[key].append(message.format(title=title))
+            raise tk.StopOnError
+
+    return validator
+
+
 def get_validators() -> dict:
     return {
         "hautegaronne_siren": hautegaronne_siren,
@@ -275,4 +344,5 @@ def get_validators() -> dict:
         "hautegaronne_derived": hautegaronne_derived,
         "hautegaronne_reference_siren": hautegaronne_reference_siren,
         "hautegaronne_reference_epci_nature": hautegaronne_reference_epci_nature,
+        "hautegaronne_unique_identifier": hautegaronne_unique_identifier,
     }

@@ -153,3 +153,99 @@ class TestWebForm:
         }, headers={"Authorization": sysadmin["token"]})
         org = helpers.call_action("organization_show", id="roques-31458")
         assert (org["type"], org["population"], org["siren"]) == ("commune", "5436", "213104581")
+
+
+def _sysadmin_headers() -> dict:
+    return {"Authorization": factories.SysadminWithToken()["token"]}
+
+
+def _create(app, headers, data, status=200) -> dict:
+    return app.post("/api/action/organization_create", json=data, headers=headers,
+                    status=status).json
+
+
+@pytest.mark.usefixtures("clean_db")
+class TestIdentifiersAreUnique:
+    """An INSEE code, SIREN or SIRET already used by another organisation is refused, per
+    field, in French, and nothing is saved; the département's organisations (the Conseil
+    départemental, services published apart, affiliated bodies) share its SIREN."""
+
+    def test_a_commune_onboarded_twice_is_refused(self, app):
+        headers = _sysadmin_headers()
+        _create(app, headers, {"type": "commune", "name": "roques-31458", "title": "Roques",
+                               "insee_code": "31458"})
+        error = _create(app, headers, {"type": "commune", "name": "mairie-de-roques",
+                                       "title": "Mairie de Roques", "insee_code": "31458"},
+                        status=409)["error"]
+        assert error["insee_code"] == [
+            "La commune de ce code INSEE publie déjà sur le portail : Roques."]
+        assert error["siren"][0].startswith("Ce numéro SIREN est déjà celui de Roques")
+        assert helpers.call_action("organization_list", type="commune") == ["roques-31458"]
+
+    def test_a_siren_is_unique_outside_the_departement(self, app):
+        headers = _sysadmin_headers()
+        _create(app, headers, {"type": "epci", "name": "sicoval-243100633",
+                               "title": "CA du Sicoval", "siren": "243100633"})
+        error = _create(app, headers, {"type": "syndicat", "name": "syndicat-sicoval",
+                                       "title": "Syndicat", "syndicat_nature": "SIVU",
+                                       "siren": "243 100 633"}, status=409)["error"]
+        assert set(error) == {"siren", "__type"}
+        assert "CA du Sicoval" in error["siren"][0]
+        # an affiliated body cannot borrow the SIREN of an EPCI either
+        error = _create(app, headers, {"type": "etablissement", "name": "office-sicoval",
+                                       "title": "Office", "siren": "243100633"},
+                        status=409)["error"]
+        assert "CA du Sicoval" in error["siren"][0]
+        assert helpers.call_action("organization_list", type="syndicat") == []
+        assert helpers.call_action("organization_list", type="etablissement") == []
+
+    def test_the_departement_and_its_affiliated_bodies_share_its_siren(self, app):
+        headers = _sysadmin_headers()
+        _create(app, headers, {"type": "departement", "name": "departement-haute-garonne",
+                               "title": "Conseil départemental de la Haute-Garonne",
+                               "siret": "22310001700001"})
+        for name in ("archives-departementales-haute-garonne", "musee-resistance"):
+            _create(app, headers, {"type": "etablissement", "name": name, "title": name,
+                                   "siren": "223100017"})
+        # ... but not with a syndicat, which is a legal entity of its own
+        error = _create(app, headers, {"type": "syndicat", "name": "sivu-31",
+                                       "title": "SIVU", "syndicat_nature": "SIVU",
+                                       "siren": "223100017"}, status=409)["error"]
+        assert "Conseil départemental de la Haute-Garonne" in error["siren"][0]
+        # a SIRET names one establishment: unique everywhere
+        error = _create(app, headers, {"type": "etablissement", "name": "laboratoire",
+                                       "title": "Laboratoire", "siren": "223100017",
+                                       "siret": "22310001700001"}, status=409)["error"]
+        assert error["siret"] == [
+            "Ce numéro SIRET est déjà celui de Conseil départemental de la Haute-Garonne : "
+            "chaque établissement publie sous une seule organisation."]
+        assert len(helpers.call_action("organization_list", type="etablissement")) == 2
+
+    def test_update_refused_and_nothing_saved_but_resaving_itself_is_fine(self, app):
+        headers = _sysadmin_headers()
+        _create(app, headers, {"type": "departement", "name": "departement-haute-garonne",
+                               "title": "Conseil départemental de la Haute-Garonne",
+                               "siret": "22310001700001"})
+        _create(app, headers, {"type": "etablissement", "name": "archives", "title": "Archives",
+                               "siren": "223100017", "siret": "22310001700019"})
+        response = app.post("/api/action/organization_patch", headers=headers, status=409,
+                            json={"id": "archives", "title": "Archives (31)",
+                                  "siret": "22310001700001"})
+        assert "siret" in response.json["error"]
+        org = helpers.call_action("organization_show", id="archives")
+        assert (org["title"], org["siret"]) == ("Archives", "22310001700019")
+        app.post("/api/action/organization_patch", headers=headers,
+                 json={"id": "archives", "title": "Archives départementales"})
+        assert helpers.call_action("organization_show", id="archives")["title"] == \
+            "Archives départementales"
+
+    def test_the_form_shows_the_french_message_and_saves_nothing(self, app):
+        headers = _sysadmin_headers()
+        _create(app, headers, {"type": "epci", "name": "sicoval-243100633",
+                               "title": "CA du Sicoval", "siren": "243100633"})
+        response = app.post("/syndicat/new", headers=headers, data={
+            "title": "Syndicat des eaux", "name": "syndicat-des-eaux",
+            "syndicat_nature": "SIVU", "siren": "243100633", "save": ""})
+        body = response.get_data(as_text=True).replace("&#39;", "'")
+        assert "Ce numéro SIREN est déjà celui de CA du Sicoval" in body
+        assert helpers.call_action("organization_list", type="syndicat") == []
