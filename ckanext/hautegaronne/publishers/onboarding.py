@@ -27,6 +27,7 @@ __all__ = [
     "add_all",
     "sync",
     "publishers",
+    "current_organisation",
 ]
 
 # Fields compared to decide whether an onboarded organisation is up to date.
@@ -110,14 +111,35 @@ def _retype(org_id: str, new_type: str) -> None:
     model.repo.commit()
 
 
+def current_organisation(entity: dict, existing: dict) -> Optional[dict]:
+    """The organisation already standing for ``entity``: by name, else (a commune or EPCI
+    renamed by a new COG vintage: its name was derived from the former name) by its INSEE
+    code or SIREN. ``existing``: organisations by name (as ``_existing`` returns them)."""
+    name = types.org_name_for(entity)
+    if name in existing:
+        return existing[name]
+    kind = entity["kind"]
+    for org in existing.values():
+        extras = org["extras"]
+        if kind == "commune" and org["type"] == "commune" and extras.get("insee_code") == entity["code"]:
+            return org
+        if kind == "epci" and org["type"] == "epci" and extras.get("siren") == entity["siren"]:
+            return org
+    return None
+
+
 def add(entity: dict, existing: Optional[dict] = None, user: Optional[str] = None) -> Outcome:
-    """Create or bring up to date the organisation of a territory entity."""
+    """Create or bring up to date the organisation of a territory entity.
+
+    An organisation keeps its name (its URL) once created, even when the commune or EPCI is
+    renamed; its title follows the official name unless the publisher chose its own.
+    """
     user = user or _site_user()
     wanted = types.official_fields(entity)
     name, org_type = wanted["name"], wanted["type"]
     if existing is None:
         existing = _existing()
-    current = existing.get(name)
+    current = current_organisation(entity, existing)
     if current is None:
         org = tk.get_action("organization_create")(_context(user), dict(wanted))
         creator = model.User.get(user)
@@ -131,17 +153,17 @@ def add(entity: dict, existing: Optional[dict] = None, user: Optional[str] = Non
                   and all(stored.get(k) == expected[k] for k in expected)
                   and not any(k in stored and k not in expected for k in _COMPARED))
     if up_to_date:
-        return Outcome("unchanged", name, current["title"], org_type)
+        return Outcome("unchanged", current["name"], current["title"], org_type)
     if current["type"] != org_type:
         _retype(current["id"], org_type)
-    patch = {k: v for k, v in wanted.items() if k not in ("title", "type")}
+    patch = {k: v for k, v in wanted.items() if k not in ("name", "title", "type")}
     # a renamed commune: follow the official name unless the publisher chose its own title
     if current["title"] in (stored.get("official_name"), None, "") or current["type"] != org_type:
         patch["title"] = wanted["title"]
     if current["state"] != "active":
         patch["state"] = "active"
     org = tk.get_action("organization_patch")(_context(user), {"id": current["id"], **patch})
-    return Outcome("updated", name, org["title"], org_type)
+    return Outcome("updated", org["name"], org["title"], org_type)
 
 
 def add_all(entities: Optional[Iterable[dict]] = None,

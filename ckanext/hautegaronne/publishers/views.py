@@ -42,7 +42,8 @@ def _candidates(query: str) -> list[dict]:
     onboarded = {row["name"]: row for row in onboarding.publishers(("departement", "epci", "commune"))}
     out = []
     for entity in ref.search(query, limit=20):
-        name = types.org_name_for(entity)
+        current = onboarding.current_organisation(entity, onboarded)
+        name = current["name"] if current else types.org_name_for(entity)
         out.append({
             "entity": entity,
             "code": entity.get("code") if entity["kind"] != "epci" else entity["siren"],
@@ -50,7 +51,7 @@ def _candidates(query: str) -> list[dict]:
             "org_type": types.publisher_type_of_entity(entity),
             "type_label": {"departement": tk._("Département"), "epci": tk._("Intercommunality"),
                            "commune": tk._("Commune")}[entity["kind"]],
-            "onboarded": name in onboarded,
+            "onboarded": current is not None,
         })
     return out
 

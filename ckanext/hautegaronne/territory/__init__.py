@@ -36,6 +36,8 @@ __all__ = [
     "epci_of",
     "communes_of",
     "current_code",
+    "load",
+    "clear_caches",
 ]
 
 DATA_FILE = "territory-31.json"
@@ -54,10 +56,14 @@ class Territory:
     former_codes: Mapping[str, str]  # former INSEE code -> current INSEE code
 
 
-@functools.cache
-def territory() -> Territory:
-    """Load the reference data (once per process)."""
-    text = resources.files(__name__).joinpath("data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+def load(path: Optional[Any] = None) -> Territory:
+    """Read reference data: the packaged file, or the file at ``path`` (e.g. a new COG vintage
+    being prepared). ``territory()`` is the cached packaged one."""
+    if path is None:
+        text = resources.files(__name__).joinpath("data").joinpath(DATA_FILE).read_text(encoding="utf-8")
+    else:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     raw = json.loads(text)
     return Territory(
         meta=MappingProxyType(raw["meta"]),
@@ -66,6 +72,19 @@ def territory() -> Territory:
         epcis=MappingProxyType(raw["epcis"]),
         former_codes=MappingProxyType(raw.get("former_codes", {})),
     )
+
+
+@functools.cache
+def territory() -> Territory:
+    """The reference data (loaded once per process)."""
+    return load()
+
+
+def clear_caches() -> None:
+    """Forget the loaded data and the indexes built on them (read again on next use)."""
+    for cached in (territory, _by_identifier, _search_index):
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
 
 
 def _clean_code(code: Any) -> str:

@@ -1,12 +1,16 @@
 """Onboarding the territory's publishers: `ckan hautegaronne publishers add|sync|list`."""
 from __future__ import annotations
 
+import json
+from importlib import resources
+
 import pytest
 
 import ckan.model as model
 from ckan.cli.cli import ckan
-from ckan.tests import helpers
+from ckan.tests import factories, helpers
 
+from ckanext.hautegaronne import territory as ref
 from ckanext.hautegaronne.demo import publishers as demo_publishers
 from ckanext.hautegaronne.publishers import onboarding
 
@@ -88,6 +92,65 @@ def test_sync_keeps_a_merged_commune_and_links_it_to_the_commune_nouvelle(cli):
     assert helpers.call_action("organization_show", id="boutx-31085")["insee_code"] == "31085"
     # a second run has nothing left to do
     assert _run(cli, "sync").output.strip() == ""
+
+
+@pytest.fixture
+def new_vintage(tmp_path, monkeypatch):
+    """Point the reference data at an edited copy of the packaged file (a new COG vintage),
+    through the territory's own loader; the packaged data come back afterwards."""
+    def apply(edit) -> None:
+        raw = json.loads(resources.files(ref).joinpath("data", ref.DATA_FILE)
+                         .read_text(encoding="utf-8"))
+        edit(raw)
+        raw["meta"]["vintage"] = "COG 2027"
+        path = tmp_path / ref.DATA_FILE
+        path.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
+        loaded = ref.load(path)
+        monkeypatch.setattr(ref, "territory", lambda: loaded)
+        ref.clear_caches()
+
+    yield apply
+    monkeypatch.undo()
+    ref.clear_caches()
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_sync_follows_a_renamed_commune_without_a_new_organisation(cli, new_vintage, app):
+    roques = h.onboard("31458")
+    dataset = h.dataset(roques)
+    toulouse = h.onboard("31555")
+    helpers.call_action("organization_patch", context=h.site_context(), id=toulouse["id"],
+                        title="Mairie de Toulouse")
+
+    def rename(raw):
+        raw["communes"]["31458"]["name"] = "Roques-sur-Garonne"
+        raw["communes"]["31555"]["name"] = "Toulouse-Capitole"
+    new_vintage(rename)
+    assert ref.search("roques sur garonne")[0]["code"] == "31458"
+
+    result = _run(cli, "sync")
+    assert result.exit_code == 0, result.output
+    assert "roques-31458" in result.output and "Roques-sur-Garonne" in result.output
+    org = helpers.call_action("organization_show", id=roques["id"])
+    # the same organisation, at the same address, under the new official name
+    assert (org["name"], org["title"], org["official_name"], org["insee_code"], org["siren"]) == (
+        "roques-31458", "Roques-sur-Garonne", "Roques-sur-Garonne", "31458", "213104581")
+    assert helpers.call_action("package_show", id=dataset["id"])["owner_org"] == roques["id"]
+    # a title chosen by the publisher is kept; the official name follows the COG
+    org = helpers.call_action("organization_show", id=toulouse["id"])
+    assert (org["name"], org["title"], org["official_name"]) == (
+        "toulouse-31555", "Mairie de Toulouse", "Toulouse-Capitole")
+    assert sorted(helpers.call_action("organization_list", type="commune")) == [
+        "roques-31458", "toulouse-31555"]
+    # nothing left to do; onboarding the renamed commune again finds its organisation
+    assert _run(cli, "sync").output.strip() == ""
+    assert "unchanged" in _run(cli, "add", "31458").output
+    assert len(helpers.call_action("organization_list", type="commune")) == 2
+    # the "Ajouter une collectivité" page knows it is already a publisher
+    fragment = app.get("/producteurs/ajouter", query_string={"q": "roques sur", "partial": 1},
+                       headers={"Authorization": factories.SysadminWithToken()["token"]}
+                       ).get_data(as_text=True)
+    assert "Déjà producteur" in fragment and "/commune/roques-31458" in fragment
 
 
 @pytest.mark.usefixtures("clean_db")
