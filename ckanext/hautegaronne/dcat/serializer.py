@@ -1,14 +1,16 @@
 """Catalog pages: ckanext-dcat's serializer with Hydra paging as the Hydra spec has it."""
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import math
 from typing import Any, Optional
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.processors import HYDRA, RDFSerializer
-from ckanext.dcat.utils import dataset_uri, resource_uri
+from ckanext.dcat.utils import catalog_uri, dataset_uri, resource_uri
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -20,6 +22,51 @@ PAGE_PARAMS = ("q", "fq", "modified_since")
 def _profile_classes(names: tuple[str, ...]) -> tuple:
     """Profile classes by name (entry points do not change while the process runs)."""
     return tuple(RDFSerializer._load_profiles(None, list(names)))
+
+
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
+# The namespaces of the IRIs a page repeats most, besides the vocabularies' own: rdflib's
+# Turtle serializer looks every IRI up in its prefix table and only remembers the IRIs it
+# can shorten; the others are split again on each occurrence. With these, a page
+# serializes a third faster and is a tenth smaller (measured by bench/dcat_serialize.py).
+PREFIXES = {
+    "theme": EU_AUTHORITY + "data-theme/",
+    "frequency": EU_AUTHORITY + "frequency/",
+    "filetype": EU_AUTHORITY + "file-type/",
+    "language": EU_AUTHORITY + "language/",
+    "accessright": EU_AUTHORITY + "access-right/",
+    "commune": "http://id.insee.fr/geo/commune/",
+    "epci": "http://id.insee.fr/geo/intercommunalite/",
+    "departement": "http://id.insee.fr/geo/departement/",
+    "mediatype": "https://www.iana.org/assignments/media-types/",
+}
+
+
+def bind_prefixes(graph) -> None:
+    """The portal's prefixes: the ones above, and the portal's datasets and publishers."""
+    base = catalog_uri().rstrip("/")
+    for prefix, namespace in (*PREFIXES.items(), ("dataset", base + "/dataset/"),
+                              ("publisher", base + "/organization/")):
+        graph.bind(prefix, URIRef(namespace), override=False)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Python's cyclic garbage collector paused while a page is built and serialized.
+
+    Building a page allocates some 60,000 small objects (terms, triples, index entries):
+    each few hundred allocations trigger a collection, and the older generations' ones walk
+    the whole heap of the CKAN process; that took a fifth of the time of a page, and more
+    of the portal's page than of the stock one (bench/dcat_serialize.py). A page holds no
+    garbage cycle worth collecting early; the collector resumes (and catches up) after.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class HydraRDFSerializer(RDFSerializer):
@@ -36,6 +83,7 @@ class HydraRDFSerializer(RDFSerializer):
         super().__init__(*args, **kwargs)
         self._catalog_ref = None
         self._instances = None
+        bind_prefixes(self.g)
 
     def _load_profiles(self, profile_names):
         return list(_profile_classes(tuple(profile_names)))
@@ -48,8 +96,16 @@ class HydraRDFSerializer(RDFSerializer):
 
     def graph_from_dataset(self, dataset_dict):
         dataset_ref = URIRef(dataset_uri(dataset_dict))
-        for profile in self._profile_instances():
-            profile.graph_from_dataset(dataset_dict, dataset_ref)
+        profiles = self._profile_instances()
+        # Each profile sees the dataset as the later profiles of the chain narrow it for
+        # their predecessors (``upstream_dataset``): what a later profile replaces is not
+        # rendered by an earlier one for nothing.
+        views = [dataset_dict] * len(profiles)
+        for index in range(len(profiles) - 1, 0, -1):
+            narrow = getattr(profiles[index], "upstream_dataset", None)
+            views[index - 1] = narrow(views[index]) if narrow else views[index]
+        for profile, view in zip(profiles, views):
+            profile.graph_from_dataset(view, dataset_ref)
         return dataset_ref
 
     def serialize_catalog(self, catalog_dict=None, dataset_dicts=None, _format="xml",
@@ -61,8 +117,9 @@ class HydraRDFSerializer(RDFSerializer):
             for resource in dataset.get("resources", []):
                 if not resource.get("uri"):
                     resource["uri"] = resource_uri(resource)
-        return super().serialize_catalog(catalog_dict, dataset_dicts, _format=_format,
-                                         pagination_info=pagination_info)
+        with _collector_paused():
+            return super().serialize_catalog(catalog_dict, dataset_dicts, _format=_format,
+                                             pagination_info=pagination_info)
 
     def graph_from_catalog(self, catalog_dict=None):
         self._catalog_ref = super().graph_from_catalog(catalog_dict)

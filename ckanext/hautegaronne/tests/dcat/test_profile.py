@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS as DCT, FOAF, RDF, SKOS
+from rdflib.namespace import DCTERMS as DCT, FOAF, RDF, SKOS, XSD
 
 import ckan.plugins.toolkit as tk
 
@@ -85,6 +85,52 @@ class TestFeed:
                    for d in graph.objects(ref, DCAT.distribution)}
         assert formats == {"Équipements (CSV)": URIRef(EU + "file-type/CSV"),
                            "Carte": URIRef(EU + "file-type/GEOJSON")}
+
+    def test_catalog_page_and_dataset_endpoint_describe_a_dataset_alike(self, app):
+        """The catalog (the portal's serializer, which spares the stock profile what this
+        profile replaces) and ckanext-dcat's dataset endpoint (the stock serializer, whose
+        graph this profile cleans up) say the same of a dataset; on a page, a territory
+        entity is one node with one polygon, shared by the datasets that cover it."""
+        org = factories.publisher("roques")
+        first = factories.dataset(org, identifier="premier@roques.fr", resources=[
+            {"name": "CSV", "url": "https://example.org/a.csv", "format": "CSV",
+             "mimetype": "text/csv", "license": "odc-odbl"}])
+        factories.dataset(org, identifier="second@roques.fr")
+
+        def described(graph, ref):
+            """The triples reachable from ``ref`` through IRIs (blank nodes by shape)."""
+            seen, todo, triples = set(), [ref], set()
+            while todo:
+                node = todo.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                for _, p, o in graph.triples((node, None, None)):
+                    if p in (DCAT.distribution, DCAT.contactPoint, DCT.temporal):
+                        o = (p, frozenset((q, v) for _, q, v in graph.triples((o, None, None))
+                                          if not isinstance(v, rdflib.BNode)))
+                    elif isinstance(o, rdflib.BNode):
+                        o = frozenset((q, v) for _, q, v in graph.triples((o, None, None)))
+                    elif p != SKOS.inScheme:  # the schemes: described by the catalog
+                        todo.append(o)
+                    triples.add((node, p, o))
+            return triples
+
+        catalog = _graph(app.get("/catalog.ttl", status=200))
+        single = _graph(app.get(f"/dataset/{first['name']}.ttl", status=200))
+        ref = _dataset_ref(catalog, "premier@roques.fr")
+        assert ref == _dataset_ref(single, "premier@roques.fr")
+        in_catalog, in_single = described(catalog, ref), described(single, ref)
+        assert in_catalog == in_single
+        assert (ref, DCT.issued, Literal(first["metadata_created"], datatype=XSD.dateTime)) \
+            in in_catalog
+
+        location = URIRef("http://id.insee.fr/geo/commune/31458")
+        assert set(catalog.subjects(DCT.spatial, location)) == {
+            ref, _dataset_ref(catalog, "second@roques.fr")}
+        for predicate in (GSP.asWKT, GSP.asGeoJSON, DCAT.bbox, DCAT.centroid, SKOS.prefLabel):
+            assert len(list(catalog.objects(location, predicate))) == 1, predicate
+            assert len(list(single.objects(location, predicate))) == 1, predicate
 
     def test_identifier_defaults_to_the_permanent_id(self, app):
         created = factories.dataset(factories.publisher("sicoval"))
