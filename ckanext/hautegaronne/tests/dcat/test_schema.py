@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -119,3 +120,18 @@ def test_dataset_form_offers_the_territory_and_the_licences(app):
     assert 'value="243100633"' in page
     assert "Licence Ouverte / Open Licence version 2.0" in page
     assert "Open Data Commons Open Database License (ODbL)" in page
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_dataset_page_names_the_territory_instead_of_its_geometries(app):
+    org = factories.publisher("departement")
+    created = factories.dataset(org, spatial_coverage=[
+        {"code": "31458"}, {"uri": "http://id.insee.fr/geo/intercommunalite/243100633"}])
+    page = app.get(f"/dataset/{created['name']}", status=200).get_data(as_text=True)
+    [row] = re.findall(r'<tr>\s*<th scope="row" class="dataset-label">Couverture géographique'
+                       r'</th>(.*?)</tr>', page, flags=re.S)
+    items = [re.sub(r"\s+", " ", item).strip() for item in re.findall(r"<li>(.*?)</li>", row, re.S)]
+    assert items == ["Roques (31458)", "CA du Sicoval (SIREN 243100633)"]
+    # Neither the bbox, the centroid nor the INSEE IRI as raw values.
+    for raw in ("coordinates", "Polygon", "Point", "id.insee.fr", "{"):
+        assert raw not in row
