@@ -10,7 +10,9 @@ import json
 import re
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as tk
+import sqlalchemy as sa
 from ckanext.scheming.validation import scheming_validator
 
 from . import spatial
@@ -230,6 +232,30 @@ def hautegaronne_spatial_default(key, data, errors, context):
         data[("spatial_coverage", index, name)] = dict(value) if isinstance(value, dict) else value
 
 
+def hautegaronne_unique_identifier(key, data, errors, context):
+    """The identifier is unique on the portal: data.gouv.fr treats two datasets of one feed
+    with the same ``dct:identifier`` as an error. It may not be another dataset's identifier,
+    nor the permanent id of another dataset (the feed's identifier of a dataset without one).
+    Deleted datasets do not count; drafts and private datasets do (they can be published).
+    """
+    value = data.get(key)
+    if _empty(value) or errors.get(key):
+        return
+    value = str(value)
+    package = context.get("package")
+    own_id = getattr(package, "id", None) or data.get(("id",))
+    query = model.Session.query(model.Package.id).filter(
+        model.Package.state != "deleted",
+        sa.or_(model.Package.extras["identifier"].astext == value,
+               model.Package.id == value))
+    if own_id and not _empty(own_id):
+        query = query.filter(model.Package.id != own_id)
+    if query.first() is not None:
+        errors[key].append(_(
+            "This identifier is already used by another dataset of the portal: each dataset "
+            "needs its own (data.gouv.fr refuses duplicates)."))
+
+
 def get_validators() -> dict:
     return {
         "hautegaronne_choice": hautegaronne_choice,
@@ -243,4 +269,5 @@ def get_validators() -> dict:
         "hautegaronne_spatial_code": hautegaronne_spatial_code,
         "hautegaronne_spatial_derived": hautegaronne_spatial_derived,
         "hautegaronne_spatial_default": hautegaronne_spatial_default,
+        "hautegaronne_unique_identifier": hautegaronne_unique_identifier,
     }

@@ -135,3 +135,87 @@ def test_dataset_page_names_the_territory_instead_of_its_geometries(app):
     # Neither the bbox, the centroid nor the INSEE IRI as raw values.
     for raw in ("coordinates", "Polygon", "Point", "id.insee.fr", "{"):
         assert raw not in row
+
+
+UNIQUE = "Cet identifiant est déjà utilisé par un autre jeu de données du portail"
+
+
+def _editor_token(org: dict) -> str:
+    user = ckan_factories.User()
+    tk.get_action("organization_member_create")(factories.sysadmin_context(), {
+        "id": org["id"], "username": user["name"], "role": "editor"})
+    return ckan_factories.APIToken(user=user["name"])["token"]
+
+
+@pytest.mark.usefixtures("clean_all")
+class TestIdentifierIsUnique:
+    """data.gouv.fr treats two datasets of one feed with the same dct:identifier as an error:
+    the portal refuses a second dataset with an identifier already in use."""
+
+    def test_api_refuses_an_identifier_in_use_and_saves_nothing(self, app):
+        org = factories.publisher("roques")
+        first = factories.dataset(org, identifier="equipements@roques.fr")
+        other = factories.dataset(org, identifier="salles@roques.fr")
+        token = _editor_token(org)
+
+        # Create: refused (also with spaces around), nothing saved.
+        for identifier in ("equipements@roques.fr", " equipements@roques.fr "):
+            data = factories.dataset_fields(org, name="doublon", identifier=identifier)
+            errors = _api_create(app, token, data).json["error"]
+            assert errors["identifier"] == [
+                UNIQUE + " : chaque jeu de données a le sien (data.gouv.fr refuse les doublons)."]
+            assert set(errors) == {"__type", "identifier"}
+        with pytest.raises(tk.ObjectNotFound):
+            tk.get_action("package_show")({}, {"id": "doublon"})
+
+        # Another dataset's permanent id (its identifier in the feed when it has none).
+        data = factories.dataset_fields(org, name="doublon", identifier=first["id"])
+        assert UNIQUE in _api_create(app, token, data).json["error"]["identifier"][0]
+
+        # Update to an identifier in use: refused, the dataset unchanged.
+        response = app.post("/api/3/action/package_patch", headers={"Authorization": token},
+                            json={"id": other["id"], "identifier": "equipements@roques.fr",
+                                  "title": "Renommé"}, status=409)
+        assert UNIQUE in response.json["error"]["identifier"][0]
+        shown = tk.get_action("package_show")({}, {"id": other["id"]})
+        assert (shown["identifier"], shown["title"]) == ("salles@roques.fr", other["title"])
+
+        # A dataset keeps its own identifier when it is updated.
+        app.post("/api/3/action/package_patch", headers={"Authorization": token},
+                 json={"id": first["id"], "title": "Équipements (mis à jour)"}, status=200)
+        assert tk.get_action("package_show")({}, {"id": first["id"]})["identifier"] \
+            == "equipements@roques.fr"
+
+    def test_identifier_of_a_private_dataset_counts_a_deleted_one_does_not(self):
+        org = factories.publisher("sicoval")
+        factories.dataset(org, identifier="prive@sicoval.fr", private=True)
+        deleted = factories.dataset(org, identifier="ancien@sicoval.fr")
+        tk.get_action("package_delete")(factories.sysadmin_context(), {"id": deleted["id"]})
+        with pytest.raises(tk.ValidationError) as refused:
+            factories.dataset(org, identifier="prive@sicoval.fr")
+        assert list(refused.value.error_dict) == ["identifier"]
+        assert factories.dataset(org, identifier="ancien@sicoval.fr")["identifier"] \
+            == "ancien@sicoval.fr"
+
+    def test_form_shows_the_french_message_and_saves_nothing(self, app):
+        org = factories.publisher("roques")
+        existing = factories.dataset(org, identifier="equipements@roques.fr")
+        headers = {"Authorization": _editor_token(org)}
+        page = app.post("/dataset/new", headers=headers, data={
+            "title": "Doublon", "name": "doublon", "notes": "Un doublon.",
+            "owner_org": org["id"], "license_id": "lov2",
+            "identifier": "equipements@roques.fr", "save": "continue",
+        }, follow_redirects=False).get_data(as_text=True)
+        assert UNIQUE in page.replace("&#39;", "'")
+        with pytest.raises(tk.ObjectNotFound):
+            tk.get_action("package_show")({}, {"id": "doublon"})
+
+        other = factories.dataset(org, identifier="salles@roques.fr")
+        page = app.post(f"/dataset/edit/{other['name']}", headers=headers, data={
+            "title": other["title"], "name": other["name"], "notes": other["notes"],
+            "owner_org": org["id"], "license_id": "lov2",
+            "identifier": existing["identifier"], "save": "",
+        }, follow_redirects=False).get_data(as_text=True)
+        assert UNIQUE in page
+        assert tk.get_action("package_show")({}, {"id": other["id"]})["identifier"] \
+            == "salles@roques.fr"
