@@ -8,6 +8,7 @@ from .theme import helpers as _theme_helpers
 from .theme.helpers import *  # noqa: F401,F403 (the theme's helpers)
 from .harvest.helpers import hautegaronne_harvest_missing  # noqa: F401 (harvesting)
 from .harvest.helpers import organizations_available  # noqa: F401 (chained core helper)
+from .harvest.helpers import harvesters_info  # noqa: F401 (chained ckanext-harvest helper)
 
 __all__ = [
     "hautegaronne_logo_url",
@@ -19,7 +20,7 @@ __all__ = [
     "hautegaronne_publisher_catalog_url",
 ]
 __all__ += _theme_helpers.__all__
-__all__ += ["hautegaronne_harvest_missing", "organizations_available"]
+__all__ += ["hautegaronne_harvest_missing", "organizations_available", "harvesters_info"]
 
 
 def hautegaronne_logo_url() -> str:

@@ -11,6 +11,12 @@ Sysadmins follow the publishers' ownership rules (``publishers.auth``): bound by
 (admins of the organisation, like everybody), free when
 ``ckanext.hautegaronne.sysadmin_override`` is true, and the site user (harvest jobs, command
 line) is never bound. Reading sources and their reports keeps ckanext-harvest's rules.
+
+Source types: the stock harvesters stay installed (ckanext-dcat's ``dcat_rdf``), but they
+bypass the portal's address guard, size limits and ownership rules. Creating or editing a
+source of any other type than the portal's own (``hautegaronne_dcat``) is for sysadmins free
+of the ownership rules (override, site user) only; ``allowed_source_types`` also narrows the
+choices of ckanext-harvest's source form (``helpers.harvesters_info``).
 """
 from __future__ import annotations
 
@@ -24,6 +30,8 @@ from ..publishers.auth import _bound_sysadmin
 
 _ = tk._
 SOURCE_TYPE = "harvest"
+# The portal's harvester (``harvester.HARVESTER_NAME``, not imported: it loads ckanext-dcat)
+PORTAL_HARVESTER = "hautegaronne_dcat"
 
 
 def _source_org(data_dict: dict) -> Optional[str]:
@@ -69,6 +77,36 @@ def source_org_ids(user_name: Optional[str]) -> Optional[set[str]]:
     return {row[0] for row in rows}
 
 
+def allowed_source_types(user_name: Optional[str]) -> Optional[set[str]]:
+    """The harvester types ``user_name`` may give a source; None when any."""
+    return None if _free({"user": user_name}) else {PORTAL_HARVESTER}
+
+
+def _source_type(data_dict: dict, creating: bool) -> Optional[str]:
+    """The type the source will have: the requested one, else (update) its current one."""
+    if data_dict.get("source_type"):
+        return data_dict["source_type"]
+    if creating:
+        return None  # "may this user add a source?"; the type is then required by validation
+    ref = data_dict.get("id") or data_dict.get("name") or data_dict.get("source_id")
+    if not ref:
+        return None
+    from ckanext.harvest.model import HarvestSource
+    package = model.Package.get(ref)
+    source = HarvestSource.get(package.id) if package is not None else None
+    return source.type if source is not None else None
+
+
+def _type_refusal(context: dict, data_dict: dict, creating: bool) -> Optional[dict]:
+    allowed = allowed_source_types(context.get("user"))
+    source_type = _source_type(data_dict, creating)
+    if allowed is None or source_type is None or source_type in allowed:
+        return None
+    return {"success": False, "msg": _(
+        "Harvest sources use the portal's harvester (DCAT catalogue of a publisher); other "
+        "harvester types are reserved to the platform's operators.")}
+
+
 def _verdict(context: dict, required: list) -> Optional[dict]:
     """A refusal unless the user is admin of every required organisation; None if allowed."""
     if _free(context):
@@ -81,12 +119,17 @@ def _verdict(context: dict, required: list) -> Optional[dict]:
     return None
 
 
-def _admins_only(orgs: Callable[[dict, Optional[str]], list]):
+def _admins_only(orgs: Callable[[dict, Optional[str]], list],
+                 source_type: Optional[bool] = None):
+    """``source_type``: also check the source's harvester type (True when creating, False
+    when updating); None for actions that do not set it."""
     @tk.chained_auth_function
     @tk.auth_sysadmins_check
     def auth(next_auth, context, data_dict):
         data_dict = data_dict or {}
         refusal = _verdict(context, orgs(data_dict, context.get("user")))
+        if refusal is None and source_type is not None:
+            refusal = _type_refusal(context, data_dict, source_type)
         return refusal or next_auth(context, data_dict)
     return auth
 
@@ -117,16 +160,19 @@ def _is_source(data_dict: dict, creating: bool) -> bool:
 
 
 def _on_sources(orgs: Callable[[dict, Optional[str]], list], creating: bool,
-                inner: Optional[Callable] = None):
+                inner: Optional[Callable] = None, check_type: bool = True):
     """A dataset action's chained auth: the source rule first when the dataset is a harvest
-    source, then ``inner`` (the publishers' chained rule for that action), if any."""
+    source (and its type rule unless ``check_type`` is false: deleting), then ``inner`` (the
+    publishers' chained rule for that action), if any."""
 
     @tk.chained_auth_function
     @tk.auth_sysadmins_check
     def auth(next_auth, context, data_dict):
         data_dict = data_dict or {}
         if _is_source(data_dict, creating):
-            refusal = _verdict(context, orgs(data_dict, context.get("user")))
+            refusal = (_verdict(context, orgs(data_dict, context.get("user")))
+                       or (_type_refusal(context, data_dict, creating) if check_type
+                           else None))
             if refusal:
                 return refusal
         if inner is not None:
@@ -142,8 +188,8 @@ def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
     publishers' chained functions) extended with the source rule."""
     package_rules = package_rules or {}
     functions = {
-        "harvest_source_create": _admins_only(_create_orgs),
-        "harvest_source_update": _admins_only(_source_orgs),
+        "harvest_source_create": _admins_only(_create_orgs, source_type=True),
+        "harvest_source_update": _admins_only(_source_orgs, source_type=False),
         "harvest_source_delete": _admins_only(_source_orgs),
         "harvest_source_clear": _admins_only(_source_orgs),
         "harvest_job_create": _admins_only(_source_orgs),
@@ -153,5 +199,6 @@ def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
     for name, creating in (("package_create", True), ("package_update", False),
                            ("package_patch", False), ("package_delete", False)):
         orgs = _create_orgs if creating else _source_orgs
-        functions[name] = _on_sources(orgs, creating, package_rules.get(name))
+        functions[name] = _on_sources(orgs, creating, package_rules.get(name),
+                                      check_type=name != "package_delete")
     return functions

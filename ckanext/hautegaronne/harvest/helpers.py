@@ -36,3 +36,16 @@ def organizations_available(next_helper, *args: Any, **kwargs: Any) -> list[dict
     if allowed is None:
         return organisations
     return [org for org in organisations if org["id"] in allowed]
+
+
+@tk.chained_helper
+def harvesters_info(next_helper, *args: Any, **kwargs: Any) -> list[dict]:
+    """The harvester types ckanext-harvest's source form offers (``h.harvesters_info()``):
+    those the user may give a source (``auth.allowed_source_types``), so publishers see only
+    the portal's harvester."""
+    harvesters = next_helper(*args, **kwargs)
+    user = tk.current_user.name if tk.current_user.is_authenticated else None
+    allowed = auth.allowed_source_types(user)
+    if allowed is None:
+        return harvesters
+    return [info for info in harvesters if info.get("name") in allowed]
