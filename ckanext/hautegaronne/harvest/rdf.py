@@ -4,7 +4,9 @@
   expansion, "billion laughs") and any external DTD or entity (XXE); rdflib's own SAX parser
   then only sees documents without entities.
 * JSON-LD documents must carry their ``@context`` inline: rdflib would otherwise fetch remote
-  contexts itself, outside the fetching limits.
+  contexts itself, outside the fetching limits and the address guard. Any reference to another
+  document is refused before rdflib sees the document: a string context, in lists at any
+  depth, ``@import``, scoped contexts of term definitions, contexts of nested node objects.
 * Other formats than RDF/XML, Turtle, N-Triples, N3, TriG and JSON-LD are refused (no RDFa /
   HTML parsing).
 * A graph larger than ``ckanext.hautegaronne.harvest.max_triples`` triples is refused.
@@ -90,14 +92,36 @@ def check_xml(body: bytes) -> None:
         raise RDFError(_("The document is not well-formed XML: {error}").format(error=error))
 
 
+def _remote_context(context) -> bool:
+    """Whether a context value (what ``@context`` holds) refers to another document: a string
+    (an IRI, relative or not), at any depth of lists, an ``@import``, a wrapped ``@context``,
+    or a term definition's scoped context that does."""
+    if isinstance(context, str):
+        return True
+    if isinstance(context, list):
+        return any(_remote_context(item) for item in context)
+    if isinstance(context, dict):
+        if "@import" in context:
+            return True
+        if "@context" in context and _remote_context(context["@context"]):
+            return True
+        # term definitions: strings there are IRIs, not references; their own @context counts
+        return any(_remote_contexts(value) for key, value in context.items()
+                   if key != "@context")
+    return False
+
+
 def _remote_contexts(value) -> bool:
+    """Whether any ``@context`` of a JSON-LD document (top level, node objects, term
+    definitions) refers to a remote document. ``@import`` anywhere counts, too."""
     if isinstance(value, dict):
+        if "@import" in value:
+            return True
         for key, item in value.items():
             if key == "@context":
-                items = item if isinstance(item, list) else [item]
-                if any(isinstance(i, str) for i in items):
+                if _remote_context(item):
                     return True
-            if _remote_contexts(item):
+            elif _remote_contexts(item):
                 return True
     elif isinstance(value, list):
         return any(_remote_contexts(item) for item in value)
@@ -117,9 +141,12 @@ def parse(body: bytes, fmt: str, content_type: Optional[str] = None) -> RDFParse
         if fmt == "json-ld":
             try:
                 document = json.loads(data)
+                remote = _remote_contexts(document)
+            except RecursionError:
+                raise RDFError(_("The JSON-LD document is nested too deeply to be read."))
             except ValueError as error:
                 raise RDFError(_("The document is not valid JSON: {error}").format(error=error))
-            if _remote_contexts(document):
+            if remote:
                 raise RDFError(_("The JSON-LD document refers to a remote @context: the "
                                  "harvester only reads documents with an inline context."))
     parser = RDFParser()
