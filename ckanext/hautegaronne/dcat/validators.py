@@ -232,7 +232,7 @@ def hautegaronne_spatial_default(key, data, errors, context):
         data[("spatial_coverage", index, name)] = dict(value) if isinstance(value, dict) else value
 
 
-def hautegaronne_unique_identifier(key, data, errors, context):
+def hautegaronne_dataset_identifier_unique(key, data, errors, context):
     """The identifier is unique on the portal: data.gouv.fr treats two datasets of one feed
     with the same ``dct:identifier`` as an error. It may not be another dataset's identifier,
     nor the permanent id of another dataset (the feed's identifier of a dataset without one).
@@ -269,5 +269,5 @@ def get_validators() -> dict:
         "hautegaronne_spatial_code": hautegaronne_spatial_code,
         "hautegaronne_spatial_derived": hautegaronne_spatial_derived,
         "hautegaronne_spatial_default": hautegaronne_spatial_default,
-        "hautegaronne_unique_identifier": hautegaronne_unique_identifier,
+        "hautegaronne_dataset_identifier_unique": hautegaronne_dataset_identifier_unique,
     }

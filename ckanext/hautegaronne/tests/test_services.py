@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import rdflib
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 from ckan.lib.redis import connect_to_redis
@@ -69,7 +70,11 @@ def test_the_dcat_catalog_lists_a_new_dataset(app):
     response = app.get("/catalog.ttl")
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert f"/dataset/{dataset['id']}" in body
+    # The Turtle shortens IRIs with prefixes: read it as RDF.
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    datasets = {str(ref) for ref in graph.objects(None, rdflib.URIRef(
+        "http://www.w3.org/ns/dcat#dataset"))}
+    assert any(ref.endswith(f"/dataset/{dataset['id']}") for ref in datasets)
     assert "Budget primitif du Département" in body
 
 
