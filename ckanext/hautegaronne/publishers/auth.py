@@ -5,6 +5,8 @@
   rule for ordinary users, and it holds across publishers because the portal uses no
   organisation hierarchy: an EPCI's members get no right over its communes, and the reverse.
 * Moving a dataset to another organisation needs admin rights in both.
+* Purging (datasets, organisations, also through ``group_purge``) stays CKAN's sysadmins-only
+  action; a bound sysadmin must moreover be an admin of the publisher.
 * Sysadmins obey the same rules (``auth_sysadmins_check``) unless
   ``ckanext.hautegaronne.sysadmin_override`` is true. Two exceptions keep the platform
   running: the site user (harvesting, command line, demo) and the appointment of the first
@@ -104,6 +106,10 @@ def _sysadmin_guard(requirements: Callable[[dict, dict], Iterable[Requirement]])
                         "Platform administrators do not edit a publisher's data: ask a member "
                         "of the organisation, or become one."))
             return {"success": True}
+        if authz.is_sysadmin(context.get("user")):
+            # free of the rules (override, site user): CKAN's sysadmin rights, including
+            # the sysadmins-only actions (purges)
+            return {"success": True}
         return next_auth(context, data_dict)
 
     return auth
@@ -169,6 +175,19 @@ def _bulk(context, data_dict):
     return [(_org_id(data_dict.get("org_id")), "admin")]
 
 
+def _package_purge(context, data_dict):
+    package = _package(data_dict)
+    return [(package.owner_org if package else None, "admin")]
+
+
+def _group_purge(context, data_dict):
+    org_id = _org_id(data_dict.get("id"))
+    group = model.Group.get(org_id) if org_id else None
+    if group is not None and not group.is_organization:
+        return []  # groups (themes) are not publishers
+    return [(org_id, "admin")]  # core's group_purge purges organisations too
+
+
 def _has_no_admin(org_id: Optional[str]) -> bool:
     return bool(org_id) and not authz.get_group_or_org_admin_ids(org_id)
 
@@ -221,6 +240,11 @@ def get_auth_functions() -> dict:
         "organization_update": _sysadmin_guard(_organization),
         "organization_patch": _sysadmin_guard(_organization),
         "organization_delete": _sysadmin_guard(_organization),
+        # purging cannot be undone and erases the activity stream: CKAN keeps it to
+        # sysadmins; a bound sysadmin must also be an admin of the publisher
+        "dataset_purge": _sysadmin_guard(_package_purge),
+        "organization_purge": _sysadmin_guard(_organization),
+        "group_purge": _sysadmin_guard(_group_purge),
         "bulk_update_private": _sysadmin_guard(_bulk),
         "bulk_update_public": _sysadmin_guard(_bulk),
         "bulk_update_delete": _sysadmin_guard(_bulk),

@@ -83,5 +83,15 @@ publishers.add_url_rule("/producteurs", endpoint="directory", view_func=director
 publishers.add_url_rule("/producteurs/ajouter", endpoint="add", view_func=add, methods=["GET", "POST"])
 
 
+@publishers.app_errorhandler(tk.NotAuthorized)
+def refused(error: tk.NotAuthorized):
+    """An action's refusal that a view lets through (core's trash page, when the ownership
+    rules refuse a bound sysadmin the purge of a publisher's data): a 403 page with the
+    reason, not a server error."""
+    content = str(error) or tk._("You are not allowed to perform this action.")
+    return tk.render("error_document_template.html",
+                     {"code": 403, "name": "Forbidden", "content": content}), 403
+
+
 def get_blueprints() -> list[Blueprint]:
     return [publishers]

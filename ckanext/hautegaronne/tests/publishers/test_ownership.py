@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.tests import factories, helpers
 
 from . import helpers as h
@@ -19,7 +20,10 @@ ROLES = ["anonymous", "member_a", "editor_a", "admin_a", "admin_epci", "editor_b
 DATA_ACTIONS = ["create_dataset", "update_dataset", "patch_dataset", "delete_dataset",
                 "create_resource", "update_resource", "delete_resource", "privacy"]
 ORG_ACTIONS = ["move_dataset", "add_member", "edit_organization"]
-ACTIONS = DATA_ACTIONS + ORG_ACTIONS
+# Purging cannot be undone and erases the activity stream: CKAN keeps it to sysadmins, and
+# the ownership rules bind them too. Purging the organisation runs last (it is emptied first).
+PURGE_ACTIONS = ["purge_dataset", "purge_organization"]
+ACTIONS = DATA_ACTIONS + ORG_ACTIONS + PURGE_ACTIONS
 OVERRIDE = pytest.mark.ckan_config("ckanext.hautegaronne.sysadmin_override", "true")
 
 
@@ -31,7 +35,9 @@ def expected(role: str, action: str, target: str) -> bool:
         return role in editor_of_target
     if action in ("add_member", "edit_organization"):
         return target == "A" and role == "admin_a"
-    return False  # moving needs admin rights in both organisations: nobody here has them
+    # moving needs admin rights in both organisations: nobody here has them; purging is for
+    # sysadmins, and a bound sysadmin must be an admin of the organisation (none is here)
+    return False
 
 
 @pytest.fixture
@@ -76,6 +82,14 @@ def _attempt(app, world, headers, action, target):
         exists = bool(helpers.call_action("package_search", fq=f"name:nouveau-{target.lower()}")["count"])
         assert allowed == exists
         return allowed
+    if action == "purge_organization":
+        # an organisation with datasets cannot be purged (ckan.auth.create_unowned_dataset)
+        for package in (model.Session.query(model.Package)
+                        .filter_by(owner_org=org["id"], state="active").all()):
+            helpers.call_action("package_delete", context=h.site_context(), id=package.id)
+        allowed = _api(app, headers, "organization_purge", {"id": org["id"]})
+        assert allowed == (model.Group.get(org["id"]) is None)
+        return allowed
     dataset = h.dataset(org)
     resource = dataset["resources"][0]
     if action == "update_dataset":
@@ -100,6 +114,9 @@ def _attempt(app, world, headers, action, target):
     elif action == "privacy":
         allowed = _api(app, headers, "package_patch", {"id": dataset["id"], "private": True})
         assert allowed == helpers.call_action("package_show", id=dataset["id"])["private"]
+    elif action == "purge_dataset":
+        allowed = _api(app, headers, "dataset_purge", {"id": dataset["id"]})
+        assert allowed == (model.Package.get(dataset["id"]) is None)
     elif action == "move_dataset":
         allowed = _api(app, headers, "package_patch", {"id": dataset["id"], "owner_org": other["id"]})
         assert allowed == (helpers.call_action("package_show", id=dataset["id"])["owner_org"] == other["id"])
@@ -121,8 +138,11 @@ def _attempt(app, world, headers, action, target):
     pytest.param(role, marks=OVERRIDE) if role == "sysadmin_override" else role for role in ROLES])
 def test_permission_matrix_through_the_api(app, world, role):
     headers = _headers(world, role)
+    cells = [(action, target) for target in ("A", "B") for action in ACTIONS
+             if action != "purge_organization"]
+    cells += [("purge_organization", target) for target in ("A", "B")]
     actual = {(action, target): _attempt(app, world, headers, action, target)
-              for target in ("A", "B") for action in ACTIONS}
+              for action, target in cells}
     wanted = {(action, target): expected(role, action, target)
               for target in ("A", "B") for action in ACTIONS}
     assert actual == wanted
@@ -234,3 +254,53 @@ def test_sysadmin_override_shows_in_the_activity_stream(app, world):
     assert activities[0]["activity_type"] == "changed package"
     org_activities = helpers.call_action("organization_activity_list", id=world["orgs"]["A"]["id"])
     assert any(a["user_id"] == sysadmin["id"] for a in org_activities)
+
+
+def _purge_allowed(app, user, action, ref) -> bool:
+    return _api(app, {"Authorization": h.token(user)}, action, {"id": ref})
+
+
+def test_purging_a_publisher_through_group_purge_is_guarded_too(app, world):
+    """core's group_purge purges an organisation as well: same rule as organization_purge."""
+    sysadmin, admin_a = world["users"]["sysadmin"], world["users"]["admin_a"]
+    empty = h.onboard("31069")  # Blagnac: onboarded, no dataset
+    assert not _purge_allowed(app, sysadmin, "group_purge", empty["id"])
+    assert not _purge_allowed(app, admin_a, "group_purge", empty["id"])
+    assert model.Group.get(empty["id"]) is not None
+    # a bound sysadmin who is an admin of the publisher acts as its admin
+    h.member(empty, "admin", sysadmin)
+    assert _purge_allowed(app, sysadmin, "group_purge", empty["id"])
+    assert model.Group.get(empty["id"]) is None
+
+
+def test_a_bound_sysadmin_purges_only_where_it_is_an_admin(app, world):
+    sysadmin, orgs = world["users"]["sysadmin"], world["orgs"]
+    h.member(orgs["A"], "editor", sysadmin)
+    dataset = h.dataset(orgs["A"])
+    assert not _purge_allowed(app, sysadmin, "dataset_purge", dataset["id"])
+    h.member(orgs["A"], "admin", sysadmin)
+    assert _purge_allowed(app, sysadmin, "dataset_purge", dataset["id"])
+    assert model.Package.get(dataset["id"]) is None
+    # theme groups are not publishers: CKAN's rule (sysadmins) applies
+    theme = helpers.call_action("group_create", context=h.site_context(), name="mobilites")
+    assert _purge_allowed(app, sysadmin, "group_purge", theme["id"])
+
+
+def test_the_site_user_purges(world):
+    dataset = h.dataset(world["orgs"]["B"])
+    for action, ref in (("dataset_purge", dataset["id"]),
+                        ("organization_purge", world["orgs"]["EPCI"]["id"])):
+        assert helpers.call_auth(action, h.site_context(), id=ref)
+    helpers.call_action("dataset_purge", context=h.site_context(), id=dataset["id"])
+    assert model.Package.get(dataset["id"]) is None
+
+
+def test_the_trash_page_does_not_purge_a_publishers_data(app, world):
+    sysadmin = world["users"]["sysadmin"]
+    dataset = h.dataset(world["orgs"]["A"])
+    helpers.call_action("package_delete", context=h.site_context(), id=dataset["id"])
+    response = app.post("/ckan-admin/trash", data={"action": "package"},
+                        headers={"Authorization": h.token(sysadmin)}, expect_errors=True)
+    assert response.status_code == 403
+    assert "Les administrateurs de la plateforme" in response.get_data(as_text=True)
+    assert model.Package.get(dataset["id"]) is not None
