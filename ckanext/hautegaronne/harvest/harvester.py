@@ -36,10 +36,14 @@ from ckanext.harvest.model import HarvestObject
 
 from . import fetch as fetching
 from . import missing, rdf
-from .messages import _
+from .messages import _, ui
 
 log = logging.getLogger(__name__)
 HARVESTER_NAME = "hautegaronne_dcat"
+
+
+def N_(message: str) -> str:  # marks a string for extraction
+    return message
 
 
 def _setting(key: str, default):
@@ -73,9 +77,9 @@ class HauteGaronneDCATHarvester(DCATRDFHarvester):
     def info(self) -> dict:
         return {
             "name": HARVESTER_NAME,
-            "title": _("DCAT catalogue of a publisher (Haute-Garonne)"),
-            "description": _("Harvests a publisher's DCAT or DCAT-AP catalogue into its own "
-                             "organisation, mapped onto the portal's schema."),
+            "title": ui(N_("DCAT catalogue of a publisher (Haute-Garonne)")),
+            "description": ui(N_("Harvests a publisher's DCAT or DCAT-AP catalogue into its "
+                                 "own organisation, mapped onto the portal's schema.")),
         }
 
     # ------------------------------------------------------------------ gather

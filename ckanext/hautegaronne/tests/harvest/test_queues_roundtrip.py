@@ -4,6 +4,7 @@ organisation's data, harvested into a test organisation without loss on the sche
 (the originals withdrawn first: an identifier is unique on the portal)."""
 from __future__ import annotations
 
+import html
 import os
 import subprocess
 import sys
@@ -13,6 +14,8 @@ from pathlib import Path
 import ckan.plugins.toolkit as tk
 import pytest
 from ckan import model
+from ckan.tests import factories
+from ckanext.harvest.model import HarvestObject
 
 from ..dcat import factories as dcat_factories
 from .conftest import make_org, make_source, org_datasets, read_data, run_job, site_context, \
@@ -25,6 +28,10 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[4]
 
 
+def site_token() -> str:
+    return factories.APIToken(user=site_context()["user"])["token"]
+
+
 def _consumer(kind: str, ini: Path, log: Path) -> subprocess.Popen:
     ckan = Path(sys.executable).parent / "ckan"
     return subprocess.Popen([str(ckan), "-c", str(ini), "harvester", f"{kind}-consumer"],
@@ -32,12 +39,27 @@ def _consumer(kind: str, ini: Path, log: Path) -> subprocess.Popen:
                             env=dict(os.environ))
 
 
-def test_job_through_the_redis_queues(commune, catalog_server, tmp_path):
+DUPLICATE = """    <dcat:dataset>
+      <dcat:Dataset rdf:about="https://data.ville-colomiers.example/explore/dataset/air-bis/">
+        <dct:identifier>qualite-air@data.ville-colomiers.example</dct:identifier>
+        <dct:title>Qualité de l'air (copie)</dct:title>
+        <dct:license rdf:resource="https://www.etalab.gouv.fr/licence-ouverte-open-licence"/>
+      </dcat:Dataset>
+    </dcat:dataset>
+  </dcat:Catalog>"""
+
+
+def test_job_through_the_redis_queues(app, commune, catalog_server, tmp_path):
     ini = tmp_path / "consumer.ini"
     ini.write_text("[app:main]\nuse = config:%s\n"
                    "ckanext.hautegaronne.harvest.allowed_private_hosts = 127.0.0.1\n"
                    % (ROOT / "test.ini"))
-    url = catalog_server.serve("/catalog.rdf", read_data("colomiers-catalog.rdf"))
+    # One licence the portal does not offer (an error of the import, in the fetch consumer)
+    # and a duplicate identifier (an error of the gather, in the gather consumer).
+    catalog = read_data("colomiers-catalog.rdf").replace(
+        "https://opendatacommons.org/licenses/odbl/1-0/", "https://example.org/licence-maison"
+    ).replace("  </dcat:Catalog>", DUPLICATE)
+    url = catalog_server.serve("/catalog.rdf", catalog)
     source = make_source(commune, url)
     # The job goes to the gather queue (Redis), as the "Reharvest" button does.
     job = tk.get_action("harvest_job_create")(site_context(), {"source_id": source["id"]})
@@ -45,7 +67,8 @@ def test_job_through_the_redis_queues(commune, catalog_server, tmp_path):
     try:
         def done():
             model.Session.remove()
-            return len(org_datasets(commune)) == 4
+            objects = model.Session.query(HarvestObject).filter_by(harvest_job_id=job["id"]).all()
+            return len(objects) == 5 and all(o.state in ("COMPLETE", "ERROR") for o in objects)
         assert wait_for(done, timeout=180), (tmp_path / "gather.log").read_text()[-3000:] + \
             (tmp_path / "fetch.log").read_text()[-3000:]
         assert all(c.poll() is None for c in consumers)  # still consuming, no crash
@@ -57,8 +80,24 @@ def test_job_through_the_redis_queues(commune, catalog_server, tmp_path):
     model.Session.remove()
     shown = tk.get_action("harvest_job_show")(site_context(), {"id": job["id"]})
     assert shown["status"] == "Finished"
-    assert shown["stats"].get("added") == 4
+    assert (shown["stats"].get("added"), shown["stats"].get("errored")) == (3, 2)
     assert {d["owner_org"] for d in org_datasets(commune).values()} == {commune["id"]}
+    # The workers (no web request) wrote the report in the portal's language, French.
+    report = tk.get_action("harvest_job_report")(site_context(), {"id": job["id"]})
+    messages = sorted(e["message"] for errors in report["object_errors"].values()
+                      for e in errors["errors"])
+    assert len(messages) == 2, messages
+    assert messages[0].startswith("Identifiant « qualite-air@data.ville-colomiers.example » "
+                                  "en double dans la source"), messages
+    assert messages[1] == ("« Équipements sportifs » : licence non proposée par le portail "
+                           "(https://example.org/licence-maison) ; le portail publie sous "
+                           "Licence Ouverte 2.0 ou ODbL."), messages
+    # and the report page shows it, whatever the reader's language
+    for prefix in ("", "/en"):
+        page = html.unescape(app.get(f"{prefix}/harvest/{source['name']}/job/{job['id']}",
+                                     headers={"Authorization": site_token()}).get_data(
+                                         as_text=True))
+        assert messages[1] in page and "en double dans la source" in page, prefix
 
 
 # Fields of the dataset schema compared after the round trip (derived subfields included).

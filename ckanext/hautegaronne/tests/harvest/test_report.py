@@ -92,7 +92,8 @@ def test_the_admin_reads_the_last_report_in_french(app, world):
     # the full report names the error in French
     report = app.get(f"/harvest/{source['name']}/job/{second['job']['id']}",
                      headers=_headers(world["admin"])).get_data(as_text=True)
-    assert "licence" in report and "Licence Ouverte 2.0" in report
+    assert ("« Équipements sportifs » : licence non proposée par le portail "
+            "(https://example.org/licence-maison)") in html.unescape(report)
     assert _badges(report)["flagged"] == "1 signalés comme disparus"
 
     third = run_job(source)  # still missing after the delay (0 days): withdrawn

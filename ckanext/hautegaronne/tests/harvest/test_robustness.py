@@ -59,7 +59,7 @@ def test_malformed_rdf_is_a_clear_gather_error(harvested, commune, catalog_serve
     _serve_broken(catalog_server, read_data("colomiers-catalog.rdf")[:3000])
     report = run_job(source)
     assert report["status"] == "Finished"
-    assert any("not well-formed XML" in e or "XML mal formé" in e
+    assert any("Le document n'est pas du XML bien formé" in e
                for e in report["gather_errors"]), report["gather_errors"]
     _untouched(commune, before)
 
