@@ -5,6 +5,7 @@ the agent filling in a commune's form reads one clear French sentence per field.
 """
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -25,14 +26,47 @@ _SPACES = re.compile(r"[\s.\u00a0\u202f-]")
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 _URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+(?:[/?#][^\s<>\"'`]*)?$", re.IGNORECASE)
-# Markup and script vectors refused in free text (Markdown itself is fine).
-_HOSTILE = re.compile(
-    r"<\s*/?\s*[a-z!?][^>]*>?"          # HTML tags, comments, processing instructions
-    r"|(?:javascript|vbscript|data)\s*:"  # script URLs
-    r"|\bon[a-z]+\s*="                     # inline event handlers
-    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",  # control characters
-    re.IGNORECASE,
-)
+# Markup and script vectors refused in free text (Markdown itself is fine). Ordinary French
+# stays accepted: a space before a colon ("open data : les données") makes no URL scheme,
+# "<" followed by a space or a digit ("< 3 500 habitants") is no tag, « », ’ are text.
+# What an HTML parser reads as markup: "<" right before a letter, "/", "!" or "?".
+_MARKUP = re.compile(r"<(?:[a-z]|/[a-z]|!|\?)", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Script URLs as browsers read them (after entities are decoded and tabs and newlines removed,
+# as the URL parser does): a scheme is a word glued to its colon.
+_SCRIPT_URL = re.compile(
+    r"(?<![a-z0-9+.\-])(?:javascript|vbscript|livescript):"
+    r"|(?<![a-z0-9+.\-])data:(?:[a-z]+/[\w.+-]+)?[;,]",  # data:text/html,... data:;base64,...
+    re.IGNORECASE)
+# Markdown link and image destinations, inline or in reference definitions: http(s), mailto,
+# tel or relative links only.
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^\s)>]*)|^[ ]{0,3}\[[^\]]+\]:[ ]*<?(\S*)", re.MULTILINE)
+_SCHEME = re.compile(r"\s*([a-z][a-z0-9+.\-]*):", re.IGNORECASE)
+LINK_SCHEMES = {"http", "https", "mailto", "tel"}
+# Inline event handlers (attribute context): on...= followed by a quoted value or a call.
+_EVENT = re.compile(r"(?<![\w-])on[a-z]+\s*=\s*(?:[\"'`]|[a-z_$][\w$.]*\s*[(`=])",
+                    re.IGNORECASE)
+
+
+def _as_browser_reads(text: str) -> str:
+    return re.sub(r"[\t\n\r]", "", html.unescape(text))
+
+
+def is_hostile(text: str) -> bool:
+    """Whether free text carries markup, a script URL, an event handler or control
+    characters."""
+    if _MARKUP.search(text) or _CONTROL.search(text) or _EVENT.search(text):
+        return True
+    read = _as_browser_reads(text)
+    if _SCRIPT_URL.search(read) or _EVENT.search(read):
+        return True
+    for match in _LINK_TARGET.finditer(text):
+        target = _as_browser_reads(match.group(1) if match.group(1) is not None
+                                   else match.group(2))
+        scheme = _SCHEME.match(target)
+        if scheme and scheme.group(1).lower() not in LINK_SCHEMES:
+            return True
+    return False
 
 
 def _is_empty(value: Any) -> bool:
@@ -151,7 +185,7 @@ def hautegaronne_safe_text(value: Any) -> Any:
     """Refuses HTML, scripts and control characters in free text (Markdown is accepted)."""
     if _is_empty(value):
         return value
-    if _HOSTILE.search(str(value)):
+    if is_hostile(str(value)):
         raise Invalid(_("HTML code, scripts and control characters are not accepted here: "
                         "write plain text (Markdown formatting is allowed)."))
     return value

@@ -42,14 +42,37 @@ class TestIdentifierValidators:
         with pytest.raises(tk.Invalid):
             v.hautegaronne_url(value)
 
-    @pytest.mark.parametrize("value", [HOSTILE, "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))",
-                                       "a\x00b", "<!-- x -->"])
+    @pytest.mark.parametrize("value", [
+        HOSTILE, "<img src=x onerror=alert(1)>", "[x](javascript:alert(1))", "a\x00b",
+        "<!-- x -->", "</p>", "<?php echo 1; ?>", "<svg/onload=alert(1)>",
+        "[x]( JavaScript:alert(1))", "[x](java\tscript:alert(1))",
+        "[x](&#106;avascript:alert(1))", "[x](javascript&#58;alert(1))",
+        "![logo](data:image/svg+xml;base64,PHN2Zz4=)", "[x](vbscript:msgbox(1))",
+        "[x]: javascript:alert(1)", "voir data:text/html,<b>x</b>",
+        "voir data:text/html;base64,PHNjcmlwdD4=", "javascript:alert(1)",
+        '" onmouseover="alert(1)', "x onerror=alert(1)", "x onfocus='alert(1)'",
+    ])
     def test_hostile_text(self, value):
         with pytest.raises(tk.Invalid):
             v.hautegaronne_safe_text(value)
 
-    def test_markdown_and_comparisons_pass(self):
-        text = "**Roques** : 5 436 habitants < 10 000, voir [le site](https://www.mairie-roques.fr)."
+    @pytest.mark.parametrize("text", [
+        "**Roques** : 5 436 habitants < 10 000, voir [le site](https://www.mairie-roques.fr).",
+        "open data : les données publiques de la commune",
+        "Open data : les données ; data : voir plus bas",
+        "Les données (data : tableaux, cartes) sont mises à jour chaque mois.",
+        "Métadonnées : voir la fiche. Big data : non.",
+        "Communes < 3 500 habitants et population > 10 000",
+        "x < y et y > z",
+        "« Ouverture des données » : c’est l’engagement de la mairie d’Aucamville.",
+        "L’EPCI « Le Muretain Agglo » publie ses délibérations.",
+        "Nous contacter : [écrire](mailto:opendata@mairie-roques.fr) ou [le site](/producteurs).",
+        "Horaires : 8 h 30 – 12 h ; tél. : 05 61 00 00 00",
+        "onze communes ; ils ont = 11 jeux de données",
+        "Le javascript : un langage. Vbscript : obsolète.",
+        "Le guide [Data](https://guides.etalab.gouv.fr/data/) explique la démarche.",
+    ])
+    def test_ordinary_french_passes(self, text):
         assert v.hautegaronne_safe_text(text) == text
 
 
@@ -74,6 +97,16 @@ class TestApi:
         assert "HTML" in error["description"][0]
         with pytest.raises(tk.ObjectNotFound):
             helpers.call_action("organization_show", id="roques-31458")
+
+    def test_ordinary_french_description_is_saved(self, app):
+        description = ("Open data : les données de Roques (commune < 10 000 habitants), "
+                       "« ouvertes par défaut » ; c’est [notre démarche](https://www.mairie-roques.fr).")
+        sysadmin = factories.SysadminWithToken()
+        response = app.post("/api/action/organization_create", headers={
+            "Authorization": sysadmin["token"]}, json={
+            "type": "commune", "name": "roques-31458", "title": "Roques", "insee_code": "31458",
+            "description": description}, status=200).json
+        assert response["result"]["description"] == description
 
     def test_wrong_siren_checksum(self, app):
         error = self._create(app, {"type": "epci", "name": "sicoval", "title": "Sicoval",
