@@ -28,7 +28,8 @@ def publishers() -> None:
 
 @publishers.command("add", short_help="Onboard a publisher by INSEE code or SIREN, or all of them")
 @click.argument("code", required=False)
-@click.option("--all", "all_", is_flag=True, help="All 604 publishers of the territory.")
+@click.option("--all", "all_", is_flag=True, help="All 605 publishers of the territory: the département, its 18 EPCI and its "
+                   "586 communes (COG 2026).")
 def publishers_add(code: str | None, all_: bool) -> None:
     """Create (or bring up to date) the organisation of CODE with its official data."""
     from .publishers import onboarding

@@ -68,7 +68,8 @@ def resolve(code: Any) -> dict:
 
 
 def territory_entities() -> list[dict]:
-    """The 604 publishers of the territory: the département, its EPCI, its communes."""
+    """The territory's publishers: the département, its EPCI and its communes (605 in the
+    COG 2026: 1 + 18 + 586)."""
     data = ref.territory()
     return ([dict(data.departement)] + [dict(e) for e in data.epcis.values()]
             + [dict(c) for c in data.communes.values()])

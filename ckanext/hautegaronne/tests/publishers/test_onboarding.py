@@ -65,6 +65,15 @@ class TestAdd:
         result = _run(cli, "add", "--all")
         assert "0 created, 0 updated, 605 unchanged" in result.output
 
+    def test_the_help_says_what_add_all_creates(self, cli):
+        data = ref.territory()
+        assert len(onboarding.territory_entities()) == 1 + len(data.epcis) + len(data.communes)
+        result = _run(cli, "add", "--help")
+        help_text = " ".join(result.output.split())
+        assert (f"All {len(onboarding.territory_entities())} publishers of the territory: the "
+                f"département, its {len(data.epcis)} EPCI and its {len(data.communes)} "
+                f"communes") in help_text, help_text
+
     def test_list_shows_who_is_onboarded_with_dataset_counts(self, cli):
         _run(cli, "add", "31458")
         h.dataset(h.onboard("31458"))
