@@ -61,7 +61,9 @@ def hautegaronne_publisher_catalog_show(context: dict, data_dict: dict) -> str:
         "description": org.get("description") or tk._(
             "The datasets that {name} publishes on the open data portal of the Haute-Garonne."
         ).format(name=org["title"] or org["name"]),
-        "homepage": tk.url_for("organization.read", id=org["name"], qualified=True),
+        "uri": tk.url_for("hautegaronne_dcat.publisher_catalog_iri", org_name=org["name"],
+                          qualified=True),
+        "homepage": tk.url_for(f"{org['type']}.read", id=org["name"], qualified=True),
         "publisher_org": fields,
         "spatial_code": spatial.publisher_code(fields),
     }

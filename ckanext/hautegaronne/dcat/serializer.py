@@ -122,7 +122,14 @@ class HydraRDFSerializer(RDFSerializer):
                                              pagination_info=pagination_info)
 
     def graph_from_catalog(self, catalog_dict=None):
-        self._catalog_ref = super().graph_from_catalog(catalog_dict)
+        uri = (catalog_dict or {}).get("uri")
+        if not uri:
+            self._catalog_ref = super().graph_from_catalog(catalog_dict)
+            return self._catalog_ref
+        # A publisher's catalog is a catalog of its own, not the portal's under its IRI.
+        self._catalog_ref = URIRef(uri)
+        for profile in self._profile_instances():
+            profile.graph_from_catalog(catalog_dict, self._catalog_ref)
         return self._catalog_ref
 
     def _add_pagination_triples(self, paging_info: dict) -> Any:

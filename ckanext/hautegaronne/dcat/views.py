@@ -36,6 +36,9 @@ def publisher_catalog(org_name: str, _format: str):
 
 hautegaronne_dcat.add_url_rule("/catalogue/<org_name>.<_format>",
                                view_func=publisher_catalog, endpoint="publisher_catalog")
+# The catalog's IRI: dereferenced, it answers in Turtle.
+hautegaronne_dcat.add_url_rule("/catalogue/<org_name>", view_func=publisher_catalog,
+                               endpoint="publisher_catalog_iri", defaults={"_format": "ttl"})
 
 RDF_MEDIA_TYPES = frozenset(MEDIA_TYPES.values())
 

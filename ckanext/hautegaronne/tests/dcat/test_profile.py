@@ -199,4 +199,18 @@ class TestFeed:
             == [mine["title"]]
         assert graph.value(graph.value(catalog, DCT.publisher), FOAF.name) == Literal("Roques")
         assert graph.value(catalog, DCT.spatial) == URIRef("http://id.insee.fr/geo/commune/31458")
+        # A catalog of its own: its IRI is not the portal's, and it dereferences (Turtle).
+        site_url = tk.config["ckan.site_url"]
+        assert catalog == URIRef(site_url + "/catalogue/roques")
+        assert str(graph.value(catalog, FOAF.homepage)) == site_url + "/commune/roques"
+        iri_response = app.get("/catalogue/roques", status=200, follow_redirects=False)
+        assert iri_response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+        assert isomorphic_titles(_graph(iri_response), graph)
         app.get("/catalogue/nobody.ttl", status=404)
+
+
+def isomorphic_titles(first, second) -> bool:
+    """Both graphs list the same datasets (by title)."""
+    def titles(graph):
+        return sorted(str(graph.value(d, DCT.title)) for d in graph.subjects(RDF.type, DCAT.Dataset))
+    return titles(first) == titles(second)
