@@ -15,14 +15,13 @@ import ckan.plugins.toolkit as tk
 import sqlalchemy as sa
 from ckanext.scheming.validation import scheming_validator
 
+from .. import validation
 from . import spatial
 from .licences import find_licence
 
 _ = tk._
 missing = tk.missing
 
-_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[A-Za-z]{2,}$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -118,27 +117,6 @@ def hautegaronne_temporal_end(key, data, errors, context):
         return
     if str(end) < str(start):
         errors[key].append(_("The end date is before the start date."))
-
-
-def hautegaronne_email(value: Any) -> Any:
-    if _empty(value):
-        return value
-    text = str(value).strip()
-    if text.lower().startswith("mailto:"):
-        text = text[7:]
-    if not _EMAIL.match(text):
-        raise tk.Invalid(_('Invalid e-mail address: "{value}".').format(value=value))
-    return text
-
-
-def hautegaronne_url(value: Any) -> Any:
-    if _empty(value):
-        return value
-    text = str(value).strip()
-    if not _URL.match(text):
-        raise tk.Invalid(_('Invalid web address (http:// or https://): "{value}".')
-                         .format(value=value))
-    return text
 
 
 def hautegaronne_licence(value: Any) -> Any:
@@ -262,8 +240,9 @@ def get_validators() -> dict:
         "hautegaronne_choices": hautegaronne_choices,
         "hautegaronne_date": hautegaronne_date,
         "hautegaronne_temporal_end": hautegaronne_temporal_end,
-        "hautegaronne_email": hautegaronne_email,
-        "hautegaronne_url": hautegaronne_url,
+        # e-mail and web addresses: the portal's one rule each (``validation``)
+        "hautegaronne_email": validation.email,
+        "hautegaronne_url": validation.web_address,
         "hautegaronne_licence": hautegaronne_licence,
         "hautegaronne_resource_licence": hautegaronne_resource_licence,
         "hautegaronne_spatial_code": hautegaronne_spatial_code,

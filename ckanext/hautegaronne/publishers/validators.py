@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckanext.scheming.validation import scheming_validator
 
 from .. import territory as ref
+from .. import validation
 from ..territory import identifiers
 from . import types
 
@@ -22,10 +23,6 @@ Invalid = tk.Invalid
 missing = tk.missing
 
 _SPACES = re.compile(r"[\s.\u00a0\u202f-]")
-# A deliberately plain e-mail shape: one @, a dotted domain, no spaces or angle brackets.
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-_URL = re.compile(r"^https?://[^\s/?#<>\"'`]+\.[^\s/?#<>\"'`]+(?:[/?#][^\s<>\"'`]*)?$", re.IGNORECASE)
 # Markup and script vectors refused in free text (Markdown itself is fine). Ordinary French
 # stays accepted: a space before a colon ("open data : les données") makes no URL scheme,
 # "<" followed by a space or a digit ("< 3 500 habitants") is no tag, « », ’ are text.
@@ -161,24 +158,6 @@ def hautegaronne_publisher_type_choice(value: Any) -> Any:
         raise Invalid(_("Unknown publisher type: choose département, affiliated body, EPCI, "
                         "commune or syndicat."))
     return value
-
-
-def hautegaronne_email(value: Any) -> Any:
-    if _is_empty(value):
-        return value
-    email = str(value).strip()
-    if len(email) > 254 or not _EMAIL.match(email):
-        raise Invalid(_("This is not a valid e-mail address (expected e.g. opendata@mairie-roques.fr)."))
-    return email
-
-
-def hautegaronne_url(value: Any) -> Any:
-    if _is_empty(value):
-        return value
-    url = str(value).strip()
-    if not _URL.match(url):
-        raise Invalid(_("Enter a full web address starting with https:// (e.g. https://www.mairie-roques.fr)."))
-    return url
 
 
 def hautegaronne_safe_text(value: Any) -> Any:
@@ -372,8 +351,8 @@ def get_validators() -> dict:
         "hautegaronne_insee_commune": hautegaronne_insee_commune,
         "hautegaronne_epci_nature": hautegaronne_epci_nature,
         "hautegaronne_publisher_type_choice": hautegaronne_publisher_type_choice,
-        "hautegaronne_publisher_email": hautegaronne_email,
-        "hautegaronne_publisher_url": hautegaronne_url,
+        "hautegaronne_publisher_email": validation.email,
+        "hautegaronne_publisher_url": validation.web_address,
         "hautegaronne_safe_text": hautegaronne_safe_text,
         "hautegaronne_derived": hautegaronne_derived,
         "hautegaronne_reference_siren": hautegaronne_reference_siren,
