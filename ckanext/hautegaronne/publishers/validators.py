@@ -325,6 +325,8 @@ def hautegaronne_unique_identifier(field: dict, schema: dict):
                  .filter(model.Group.extras[field_name].astext == str(value)))
         if not _is_empty(own_id):
             query = query.filter(model.Group.id != own_id)
+        # the message names the first organisation that carried the value (stable)
+        query = query.order_by(model.Group.created, model.Group.id)
         for _id, title, group_type, extras in query:
             other_type = _publisher_type_of_group(group_type, dict(extras or {}))
             if not _conflicts_with(field_name, own_type, other_type):
