@@ -116,3 +116,18 @@ def test_permission_matrix_through_submitted_web_forms(app, world, role):
     # a saved form redirects to the saved page; a refused one is a 403 (anonymous included)
     assert {cell: status for cell, (_, status) in outcomes.items()} == {
         cell: 302 if done else 403 for cell, done in took_effect.items()}
+
+
+def test_the_edit_form_moves_a_dataset_for_an_admin_of_both_organisations(app, world):
+    orgs = world["orgs"]
+    both_editor = h.member(orgs["A"], "editor")
+    h.member(orgs["B"], "editor", both_editor)
+    both_admin = h.member(orgs["A"], "admin")
+    h.member(orgs["B"], "admin", both_admin)
+    dataset = h.dataset(orgs["A"])
+    move = _dataset_form(dataset, owner_org=orgs["B"]["id"])
+    url = f"/dataset/edit/{dataset['name']}"
+    assert _submit(app, {"Authorization": h.token(both_editor)}, url, move) == 403
+    assert _show(dataset)["owner_org"] == orgs["A"]["id"]
+    assert _submit(app, {"Authorization": h.token(both_admin)}, url, move) == 302
+    assert _show(dataset)["owner_org"] == orgs["B"]["id"]
