@@ -20,31 +20,14 @@ from __future__ import annotations
 import copy
 import cProfile
 import gc
-import os
 import pstats
 import sys
 import time
 import uuid
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import _scratch  # the scratch portal shared by the benchmarks (bench/ is on sys.path)
+
 TOTAL, PER_PAGE, ROUNDS = 1000, 100, 5
-
-
-def _app():
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    return make_app(load_config(os.environ.get("CKAN_INI", str(ROOT / "test.ini"))))
-
-
-def _reset_db() -> None:
-    from ckan.cli.db import _run_migrations
-    from ckan.tests.helpers import reset_db
-
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        _run_migrations(plugin)
 
 
 def _datasets() -> list[dict]:
@@ -87,10 +70,10 @@ def _serialize(pages: list[list[dict]], profiles: list[str], portal: bool) -> in
 
 
 def main() -> None:
-    app = _app()
+    app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
-        _reset_db()
+        _scratch.reset_db()
         datasets = _datasets()
         pages = [datasets[i:i + PER_PAGE] for i in range(0, TOTAL, PER_PAGE)]
         variants = {"stock": (["euro_dcat_ap_3"], False),

@@ -16,30 +16,13 @@ Run with ``make bench`` (scratch test database; it empties that database).
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+import _scratch  # the scratch portal shared by the benchmarks (bench/ is on sys.path)
+
 TOTAL = 1000
-
-
-def _app():
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-
-    return make_app(load_config(os.environ.get("CKAN_INI", str(ROOT / "test.ini"))))
-
-
-def _reset_db() -> None:
-    from ckan.cli.db import _run_migrations
-    from ckan.tests.helpers import reset_db
-
-    reset_db()
-    for plugin in ("activity", "harvest"):
-        _run_migrations(plugin)
 
 
 def _feed() -> bytes:
@@ -144,10 +127,10 @@ def _harvest(org: dict, url: str, source_type: str, name: str, source=None) -> t
 def main() -> None:
     import ckan.plugins.toolkit as tk
 
-    app = _app()
+    app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
-        _reset_db()
+        _scratch.reset_db()
         server, url = _serve(_feed())
         tk.config["ckanext.hautegaronne.harvest.allowed_private_hosts"] = "127.0.0.1"
         stock_org = _org("stock", "31149", "213101496")
