@@ -10,9 +10,7 @@ HG_TEST_REDIS_DB="${HG_TEST_REDIS_DB:-1}"
 set -a; source "$HG_VAR/secrets.env"; set +a
 bash "$HG_ROOT/scripts/postgres.sh" createdb "$HG_TEST_NAME" "$HG_DB_PASSWORD"
 export CKAN_INI="$HG_ROOT/test.ini"
-export CKAN_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/$HG_TEST_NAME"
-export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$HG_TEST_NAME"
-export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$HG_TEST_REDIS_DB?socket_timeout=300"
+export_test_services
 cd "$HG_ROOT"
 "$HG_VENV/bin/ckan" -c test.ini db init >"$HG_LOG/ckan-bench-db-init.log" 2>&1 \
   || die "CKAN: bench database initialisation failed; see $HG_LOG/ckan-bench-db-init.log"

@@ -26,3 +26,15 @@ port_in_use() {
 }
 
 mkdir -p "$HG_LOG" "$HG_RUN"
+
+# Points CKAN at the scratch services of a test or bench run: database and Solr
+# core named HG_TEST_NAME (default ckan_test), Redis database HG_TEST_REDIS_DB.
+# Needs HG_DB_PASSWORD (var/secrets.env).
+export_test_services() {
+  HG_TEST_NAME="${HG_TEST_NAME:-ckan_test}"
+  HG_TEST_REDIS_DB="${HG_TEST_REDIS_DB:-1}"
+  export HG_TEST_NAME HG_TEST_REDIS_DB
+  export CKAN_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/$HG_TEST_NAME"
+  export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$HG_TEST_NAME"
+  export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$HG_TEST_REDIS_DB?socket_timeout=300"
+}

@@ -23,11 +23,9 @@ bash "$HG_ROOT/scripts/postgres.sh" createdb "$HG_TEST_NAME" "$HG_DB_PASSWORD"
 bash "$HG_ROOT/scripts/postgres.sh" createdb "${HG_TEST_NAME}_national" "$HG_DB_PASSWORD"
 mkdir -p "$HG_VAR/test-storage" "$HG_ROOT/test-artifacts"
 
-export CKAN_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/$HG_TEST_NAME"
-export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$HG_TEST_NAME"
+export_test_services
 export HG_NATIONAL_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/${HG_TEST_NAME}_national"
 export HG_NATIONAL_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/${HG_TEST_NAME}_national"
-export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$HG_TEST_REDIS_DB?socket_timeout=300"
 cd "$HG_ROOT"
 # The test database is rebuilt by the suite's fixtures; migrate it first so
 # that plugin tables (harvest, activity) exist.
