@@ -1,0 +1,1 @@
+"""Operating the portal: search-index recovery, backups and restores."""
