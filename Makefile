@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make up` and `make test` (see README.md).
-.PHONY: up down test smoke install territory i18n i18n-compile wheel bench
+.PHONY: up down test smoke install territory i18n i18n-compile wheel bench backup restore
 
 up:
 	@bash scripts/up.sh
@@ -32,3 +32,11 @@ smoke:
 
 bench:
 	@bash scripts/bench.sh
+
+# Backups (README "Backups"): make backup [BACKUP_DIR=var/backups] [BACKUP_KEEP=N];
+# make restore BACKUP=var/backups/<YYYY-MM-DDTHHMMSS> [FORCE=1] into an empty portal.
+backup:
+	@bash scripts/backup.sh
+
+restore:
+	@bash scripts/restore.sh "$(BACKUP)"
