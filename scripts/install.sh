@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   libpq-dev libmagic1 gcc make curl   # psycopg2 builds from source; python-magic
   openjdk-17-jdk-headless maven       # the Solr launcher
   chromium nodejs npm fonts-dejavu-core  # browser tests: Debian's Chromium, axe-core from npm
+  wrk                                 # load generator of bench/throughput.py
 )
 
 missing=()
