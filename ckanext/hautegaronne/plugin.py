@@ -18,6 +18,7 @@ from .harvest import auth as harvest_auth
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
+from . import security
 from .theme import views as theme_views
 
 
@@ -31,6 +32,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
     p.implements(p.IActions)
+    p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IAuthenticator, inherit=True)
+    p.implements(p.ISignal)
 
     # IConfigurer
 
@@ -62,3 +66,18 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_actions(self) -> dict:
         return dcat_actions.get_actions()
+
+    # IMiddleware
+
+    def make_middleware(self, app, config):
+        return security.install(app)
+
+    # IAuthenticator (login throttling; authentication itself stays CKAN's)
+
+    def login(self):
+        return security.throttle.guard_login()
+
+    # ISignal
+
+    def get_signal_subscriptions(self) -> dict:
+        return security.signal_subscriptions()

@@ -1,0 +1,24 @@
+"""Hardening: security headers, HTTPS detection and cookie flags, CSRF on
+every cookie-authorised request, login throttling, health endpoint."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from . import csrf, headers, throttle, transport
+
+
+def install(app: Any) -> Any:
+    """IMiddleware.make_middleware: hooks on the Flask application."""
+    app.after_request(headers.make_after_request())
+    app.before_request(csrf.enforce_csrf)
+    transport.install(app, tk.config.get("ckanext.hautegaronne.trusted_proxies"))
+    return app
+
+
+def signal_subscriptions() -> dict:
+    return {
+        tk.signals.failed_login: [throttle.record_failure],
+        tk.signals.user_logged_in: [throttle.clear_account],
+    }

@@ -1,0 +1,120 @@
+"""Security headers on every response of the portal (HTML pages, API, DCAT
+feeds, static files, web assets, error pages), set by a Flask after_request
+hook that the plugin registers through IMiddleware.
+
+The Content-Security-Policy allows the portal's own origin only: every script
+and style sheet is a file under /webassets or a plugin's public folder. The few
+inline snippets that CKAN 2.12 and its extensions write themselves are allowed
+by their SHA-256 hash, not by 'unsafe-inline' (nor by nonces, which would make
+a cached page's header and body disagree):
+
+- htmx (ckan/public/base/vendor/htmx.js, insertIndicatorStyles) adds a <style>
+  element with its indicator classes to every page;
+- ckanext-scheming's multiple_checkbox form snippet (the dataset form's themes)
+  writes a <style> element;
+- CKAN's resource_upload_field.html (the resource form's Upload / Link /
+  Remove buttons) and API token pages use inline event handlers: allowed with
+  'unsafe-hashes' and their hashes, which lets only these exact handlers run
+  (an injected handler has another hash).
+
+tests/security/test_headers.py checks these hashes against the installed
+sources and the browser test checks that no page of the portal meets a
+violation.
+"""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import ckan.plugins.toolkit as tk
+from flask import Response, request
+
+# <style> elements written by CKAN's libraries and snippets (see above).
+STYLE_HASHES = (
+    # htmx 2.0.10 indicator styles
+    "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='",
+    # ckanext-scheming 3.1.0 scheming/form_snippets/multiple_checkbox.html
+    "'sha256-wYeyfiBx7bpViux6VdzKdiiNNdV1tllfhriOjdwaE40='",
+)
+# Inline event handlers of CKAN 2.12's templates.
+SCRIPT_HANDLER_HASHES = (
+    # resource_upload_field.html: "Upload" and "Link" buttons
+    "'sha256-FpdWAiA3RBpWuddjFnLcugxP42R6qjqK+gdZjxtwOv4='",
+    "'sha256-F6LaVvkpYli724gUpw3eUsTe6Z+buGZAsXZSXh5E58U='",
+    # its "Remove" buttons, next to the file input and next to the URL
+    "'sha256-Z/m4LROcm/+b7adlxILx/HCly4VB4OqflMrYBAq48dI='",
+    "'sha256-unVzTsKuavdHA12GppEm/hbjTT3zhyL+xbRDzK9UnXw='",
+    # its "Clear Upload" button (a resource whose file was uploaded)
+    "'sha256-zvptZW5rX9uRlqMnxEvQ6iVm0wLi7xPmIcqW2y1JvZc='",
+    # user/snippets/api_token_list.html and api_token_create_form.html: the
+    # token check boxes enable the "Revoke" button
+    "'sha256-ZrVI5vUZG/f325B6NP6JIyXK7PKkA2jqxWw2C6+RnuI='",
+)
+
+PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
+                      "magnetometer=(), microphone=(), payment=(), usb=()")
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of an absolute URL ('' for a relative or empty one)."""
+    parts = urlsplit((url or "").replace("{s}", "a").replace("{z}", "0")
+                     .replace("{x}", "0").replace("{y}", "0"))
+    if parts.scheme in ("http", "https") and parts.hostname:
+        host = (url.split("://", 1)[1].split("/", 1)[0]).split("@")[-1]
+        return f"{parts.scheme}://{host}"
+    return ""
+
+
+def default_policy() -> str:
+    """The portal's policy: its own origin, plus the map tile server of
+    ckanext.hautegaronne.map_tile_url for images."""
+    img = ["'self'", "data:"]
+    tiles = _origin(tk.config.get("ckanext.hautegaronne.map_tile_url") or "")
+    if tiles:
+        img.append(tiles)
+    directives = [
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-hashes' " + " ".join(SCRIPT_HANDLER_HASHES),
+        "style-src 'self' " + " ".join(STYLE_HASHES),
+        "img-src " + " ".join(img),
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+    return "; ".join(directives)
+
+
+def policy() -> str:
+    """ckanext.hautegaronne.content_security_policy if set ('off': none),
+    otherwise the default policy."""
+    configured = (tk.config.get("ckanext.hautegaronne.content_security_policy") or "").strip()
+    if configured.lower() == "off":
+        return ""
+    return configured or default_policy()
+
+
+def make_after_request():
+    """The after_request hook, with the configuration read once."""
+    csp = policy()
+    hsts_max_age = tk.config.get("ckanext.hautegaronne.hsts_max_age")
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "X-Frame-Options": "SAMEORIGIN",
+        "Permissions-Policy": PERMISSIONS_POLICY,
+    }
+    if csp:
+        headers["Content-Security-Policy"] = csp
+
+    def add_security_headers(response: Response) -> Response:
+        for name, value in headers.items():
+            # a view that chose its own value keeps it
+            if name not in response.headers:
+                response.headers[name] = value
+        if hsts_max_age and request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts_max_age}")
+        return response
+
+    return add_security_headers
