@@ -14,6 +14,11 @@ def install(app: Any) -> Any:
     app.after_request(headers.make_after_request())
     app.before_request(csrf.enforce_csrf)
     transport.install(app, tk.config.get("ckanext.hautegaronne.trusted_proxies"))
+    # CKAN declares REMEMBER_COOKIE_SAMESITE's default as the string "None",
+    # which Flask-Login writes as SameSite=None: the remember-me cookie would
+    # go with cross-site requests. Lax, like the session cookie, unless set.
+    if app.config.get("REMEMBER_COOKIE_SAMESITE") in (None, "None"):
+        app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     return app
 
 

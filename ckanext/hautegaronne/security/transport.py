@@ -13,9 +13,9 @@ Every cookie the portal sets on a response to an HTTPS request (CKAN's session
 cookie, which holds the CSRF token, Flask-Login's remember-me cookie, and any
 plugin's) is flagged Secure, whatever SESSION_COOKIE_SECURE and
 REMEMBER_COOKIE_SECURE say; HttpOnly and SameSite=Lax come from the
-configuration (SESSION_COOKIE_HTTPONLY and SESSION_COOKIE_SAMESITE default to
-them; REMEMBER_COOKIE_SAMESITE = Lax is set in the ini files because CKAN's
-default writes 'SameSite=None').
+configuration (SESSION_COOKIE_HTTPONLY, REMEMBER_COOKIE_HTTPONLY and
+SESSION_COOKIE_SAMESITE default to them; REMEMBER_COOKIE_SAMESITE, whose CKAN
+default writes 'SameSite=None', is made Lax by security.install unless set).
 """
 from __future__ import annotations
 
