@@ -31,7 +31,7 @@ smoke:
 	@bash scripts/smoke.sh
 
 bench:
-	@bash scripts/bench.sh
+	@BENCH="$(BENCH)" BENCH_ARGS="$(BENCH_ARGS)" bash scripts/bench.sh
 
 # Backups (README "Backups"): make backup [BACKUP_DIR=var/backups] [BACKUP_KEEP=N];
 # make restore BACKUP=var/backups/<YYYY-MM-DDTHHMMSS> [FORCE=1] into an empty portal.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make bench`: run every bench/*.py with the virtualenv's Python against a scratch
-# database (the test database of HG_TEST_NAME, default ckan_test, Solr core of the same
-# name, Redis db HG_TEST_REDIS_DB), never the dev database. Benchmarks print ratios
-# against a baseline measured in the same run.
+# `make bench`: run every bench/*.py (or those named in BENCH) with the virtualenv's
+# Python against a scratch database (the test database of HG_TEST_NAME, default
+# ckan_test, Solr core of the same name, Redis db HG_TEST_REDIS_DB), never the dev
+# database. Benchmarks print ratios against a baseline measured in the same run.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 HG_TEST_NAME="${HG_TEST_NAME:-ckan_test}"
@@ -14,9 +14,13 @@ export_test_services
 cd "$HG_ROOT"
 "$HG_VENV/bin/ckan" -c test.ini db init >"$HG_LOG/ckan-bench-db-init.log" 2>&1 \
   || die "CKAN: bench database initialisation failed; see $HG_LOG/ckan-bench-db-init.log"
+# BENCH: the benchmarks to run (paths, space-separated), default every bench/*.py;
+# BENCH_ARGS: arguments passed to each (e.g. BENCH_ARGS="--rounds 30").
 status=0
-for bench in bench/[!_]*.py; do
+for bench in ${BENCH:-bench/[!_]*.py}; do
   echo "==> $bench"
-  "$HG_VENV/bin/python" "$bench" || status=1
+  [ -f "$bench" ] || die "no benchmark $bench"
+  # shellcheck disable=SC2086  # BENCH_ARGS is a list of words
+  "$HG_VENV/bin/python" "$bench" ${BENCH_ARGS:-} || status=1
 done
 exit $status
