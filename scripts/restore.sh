@@ -22,8 +22,10 @@ backup restore "$BACKUP" --ini "$CKAN_INI" --pg-bin "$PG_BIN" "${force[@]}" || e
 say "Restore: database migrations (ckan db upgrade)"
 $CKAN db upgrade >"$HG_LOG/restore-db-upgrade.log" 2>&1 \
   || die "Restore: migrations failed; see $HG_LOG/restore-db-upgrade.log"
-say "Restore: search index (ckan search-index rebuild)"
-$CKAN search-index rebuild >"$HG_LOG/restore-search-index.log" 2>&1 \
+say "Restore: search index (ckan search-index clear, then rebuild)"
+# Cleared first: whatever the core held for this site (private datasets, drafts) is
+# not the restored database's.
+{ $CKAN search-index clear && $CKAN search-index rebuild; } >"$HG_LOG/restore-search-index.log" 2>&1 \
   || die "Restore: search index rebuild failed (is Solr running?); see $HG_LOG/restore-search-index.log"
 say "Restore: comparing the portal with the backup's manifest"
 backup check "$BACKUP" --ini "$CKAN_INI" || exit 1

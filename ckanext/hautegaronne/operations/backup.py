@@ -207,11 +207,17 @@ def sanitise_ini(text: str) -> str:
 def ini_secret_values(text: str) -> set[str]:
     """The secret values an ini text holds (what sanitise_ini removes)."""
     found = set()
+    in_secret = False
     for line in text.splitlines():
+        if in_secret and line[:1] in (" ", "\t") and line.strip():
+            found.add(line.strip())  # continuation of a secret value
+            continue
+        in_secret = False
         match = re.match(r"^\s*([^#;\[\s][^=:]*?)\s*[=:]\s*(.*?)\s*$", line)
         if match and _is_secret_key(match.group(1)) and match.group(2):
             value = match.group(2)
             found.add(value)
+            in_secret = True
             if value.startswith("string:"):
                 found.add(value[len("string:"):])
         for regex in (URL_PASSWORD_RE, QUERY_PASSWORD_RE):
