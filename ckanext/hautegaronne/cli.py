@@ -69,3 +69,8 @@ def publishers_list() -> None:
         code = row["extras"].get("insee_code") or row["extras"].get("siren") or ""
         click.echo(f"{row['type']:13} {code:10} {row['dataset_count']:5}  {row['name']}  ({row['title']})")
     click.echo(f"{len(rows)} publishers")
+
+
+from .operations.cli import search_index_group  # noqa: E402  (ckan hautegaronne search-index)
+
+hautegaronne.add_command(search_index_group)

@@ -15,6 +15,8 @@ from .dcat import licences as dcat_licences
 from .dcat import validators as dataset_validators
 from .dcat import views as dcat_views
 from .harvest import auth as harvest_auth
+from .operations import actions as operations_actions
+from .operations import views as operations_views
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
@@ -60,12 +62,12 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list:
         return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
-                *publisher_views.get_blueprints()]
+                *publisher_views.get_blueprints(), *operations_views.get_blueprints()]
 
     # IActions
 
     def get_actions(self) -> dict:
-        return dcat_actions.get_actions()
+        return {**dcat_actions.get_actions(), **operations_actions.get_actions()}
 
     # IMiddleware
 

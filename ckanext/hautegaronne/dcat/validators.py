@@ -187,8 +187,9 @@ def _publisher(owner_org: Any) -> dict | None:
     try:
         return tk.get_action("organization_show")(
             {"ignore_auth": True},
-            {"id": owner_org, "include_datasets": False, "include_users": False,
-             "include_groups": False, "include_tags": False, "include_followers": False})
+            {"id": owner_org, "include_datasets": False, "include_dataset_count": False,
+             "include_users": False, "include_groups": False, "include_tags": False,
+             "include_followers": False})
     except tk.ObjectNotFound:
         return None
 
