@@ -101,10 +101,11 @@ def guard_login() -> Response | None:
     if not wait:
         return None
     minutes = max(1, math.ceil(wait / 60))
+    # flask-babel formats %(num)d itself
     tk.h.flash_error(tk.ungettext(
-        "Too many failed login attempts. Try again in %(minutes)d minute.",
-        "Too many failed login attempts. Try again in %(minutes)d minutes.",
-        minutes) % {"minutes": minutes})
+        "Too many failed login attempts. Try again in %(num)d minute.",
+        "Too many failed login attempts. Try again in %(num)d minutes.",
+        minutes))
     response = make_response(tk.render("user/login.html", {}))
     response.status_code = 429
     response.headers["Retry-After"] = str(wait)
