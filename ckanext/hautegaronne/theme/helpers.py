@@ -11,10 +11,13 @@ the plugin) the block honestly becomes "recently updated datasets" (sorted by
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Callable
+
+import flask
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from .. import vocabularies
 from ..publishers.types import GENERIC_TYPE, PUBLISHER_TYPES
@@ -53,9 +56,54 @@ def _search(**data_dict: Any) -> dict:
         return {"count": 0, "results": [], "facets": {}}
 
 
+def _per_request(key: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, once per request: several helpers of one page share its result
+    (the home page's counts and themes come from one search, its publisher count and
+    list from one query). Outside a request (CLI), computed each time."""
+    if not flask.has_request_context():
+        return compute()
+    memo = flask.g.setdefault("_hautegaronne_memo", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+# What the home page's dataset lists show (snippets/dataset_list.html), read from the
+# search index: the full dataset dicts cost a JSON parse and three tracking queries each.
+_LIST_FIELDS = ["name", "title", "dataset_type", "organization", "metadata_created",
+                "metadata_modified"]
+_HOME_LIST_SIZE = 4
+
+
+def _home_search() -> dict:
+    """One search for the home page: the number of datasets, every format and theme
+    with its count, and the latest datasets."""
+    return _per_request("home_search", lambda: _search(
+        rows=_HOME_LIST_SIZE, sort="metadata_created desc", fl=_LIST_FIELDS,
+        **{"facet.field": ["res_format", "theme"], "facet.limit": -1}))
+
+
+def _home_facets() -> dict:
+    return _home_search()
+
+
+def _listed(results: list[dict]) -> list[dict]:
+    """Search results (``fl`` fields) as the dataset lists read them: ``type``, and the
+    publisher's name and title under ``organization``."""
+    titles = {org["name"]: org["display_name"] for org in _all_publishers()}
+    datasets = []
+    for result in results:
+        org_name = result.get("organization")
+        organization = {"name": org_name, "title": titles.get(org_name, org_name)} \
+            if org_name else None
+        datasets.append(dict(result, type=result.get("dataset_type") or "dataset",
+                             organization=organization))
+    return datasets
+
+
 def hautegaronne_site_stats() -> dict:
     """Counts shown on the home page."""
-    datasets = _search(rows=0, **{"facet.field": ["res_format"]})
+    datasets = _home_facets()
     return {
         "datasets": datasets["count"],
         "publishers": len(_all_publishers()),
@@ -81,8 +129,7 @@ def _theme_counts(facet: dict) -> dict[str, int]:
 
 def hautegaronne_home_themes() -> list[dict]:
     """The EU data themes that have datasets, most populated first."""
-    facet = _search(rows=0, **{"facet.field": ["theme"], "facet.limit": -1})
-    counts = _theme_counts(facet.get("facets", {}).get("theme", {}))
+    counts = _theme_counts(_home_facets().get("facets", {}).get("theme", {}))
     lang = "en" if tk.h.lang() == "en" else "fr"
     themes = []
     for code, _fr, _en in vocabularies.DATA_THEMES:
@@ -99,27 +146,55 @@ def hautegaronne_home_themes() -> list[dict]:
     return themes
 
 
-def hautegaronne_latest_datasets(limit: int = 4) -> list[dict]:
-    return _search(rows=limit, sort="metadata_created desc")["results"]
+def hautegaronne_latest_datasets(limit: int = _HOME_LIST_SIZE) -> list[dict]:
+    if limit == _HOME_LIST_SIZE:
+        results = _home_search()["results"]
+    else:
+        results = _search(rows=limit, sort="metadata_created desc", fl=_LIST_FIELDS)["results"]
+    return _listed(results)
 
 
 def hautegaronne_views_tracked() -> bool:
     return p.plugin_loaded("tracking")
 
 
-def hautegaronne_most_viewed_datasets(limit: int = 4) -> list[dict]:
+def _viewed_or_updated(limit: int) -> list[dict]:
+    """The most viewed datasets then, after them, the most recently updated: one search
+    serves both home page lists (most viewed, and its fallback). ``id`` is asked for so
+    that the tracking plugin adds each one's ``tracking_summary``."""
+    if not hautegaronne_views_tracked():
+        return _search(rows=limit, sort="metadata_modified desc",
+                       fl=_LIST_FIELDS)["results"]
+    return _search(rows=limit, sort="views_recent desc, metadata_modified desc",
+                   fl=["id", *_LIST_FIELDS])["results"]
+
+
+def _home_viewed_or_updated(limit: int) -> list[dict]:
+    return _per_request(f"viewed_or_updated_{limit}", lambda: _viewed_or_updated(limit))
+
+
+def _recent_views(dataset: dict) -> int:
+    return (dataset.get("tracking_summary") or {}).get("recent") or 0
+
+
+def hautegaronne_most_viewed_datasets(limit: int = _HOME_LIST_SIZE) -> list[dict]:
     """The datasets viewed recently (tracking's 14-day window), most viewed
     first; empty while no view is counted or without the tracking plugin."""
     if not hautegaronne_views_tracked():
         return []
-    return _search(rows=limit, fq="views_recent:[1 TO *]",
-                   sort="views_recent desc, metadata_modified desc")["results"]
+    return _listed([d for d in _home_viewed_or_updated(limit) if _recent_views(d)])
 
 
-def hautegaronne_popular_datasets(limit: int = 4) -> list[dict]:
+def hautegaronne_popular_datasets(limit: int = _HOME_LIST_SIZE) -> list[dict]:
     """The most recently updated datasets (the home page's fallback when no
     view has been counted yet; see the module docstring)."""
-    return _search(rows=limit, sort="metadata_modified desc")["results"]
+    if not hautegaronne_views_tracked():
+        return _listed(_home_viewed_or_updated(limit))
+    results = _home_viewed_or_updated(limit)
+    if any(_recent_views(d) for d in results):  # not the fallback: its own search
+        results = _search(rows=limit, sort="metadata_modified desc",
+                          fl=_LIST_FIELDS)["results"]
+    return _listed(results)
 
 
 # Labels of the publisher types (one CKAN organisation type each, see
@@ -152,22 +227,33 @@ def hautegaronne_publisher_type_label(value: str | None) -> str:
 
 
 def _all_publishers() -> list[dict]:
-    """Every publisher, whatever its organisation type, with ``publisher_type``."""
+    """Every active publisher, whatever its organisation type: ``id``, ``name``,
+    ``title``, ``display_name``, ``type`` and ``publisher_type`` (the type itself, or
+    for a generic organisation the publisher type chosen in its form, else None).
+
+    What ``organization_list`` (public, as its auth function says) lists for each type,
+    read in one query per request: with ``all_fields`` it would run ``organization_show``
+    and a Solr count for every publisher, six times (once per type), for a name and a
+    title."""
+    return _per_request("all_publishers", _query_publishers)
+
+
+def _query_publishers() -> list[dict]:
+    try:
+        tk.check_access("organization_list", {}, {})
+    except tk.NotAuthorized:
+        return []
+    group = model.Group
+    rows = (model.Session.query(group.id, group.name, group.title, group.type, group.extras)
+            .filter(group.is_organization.is_(True), group.state == "active",
+                    group.type.in_((*PUBLISHER_TYPES, GENERIC_TYPE)))
+            .order_by(group.name))
     publishers = []
-    for org_type in (*PUBLISHER_TYPES, GENERIC_TYPE):
-        try:
-            orgs = tk.get_action("organization_list")(
-                {}, {"type": org_type, "all_fields": True, "include_extras": True,
-                     "limit": 1000})
-        except (tk.NotAuthorized, tk.ValidationError):
-            continue
-        for org in orgs:
-            value = org.get("publisher_type") if org_type == GENERIC_TYPE else org_type
-            if value is None:
-                for extra in org.get("extras") or []:
-                    if extra.get("key") == "publisher_type":
-                        value = extra.get("value")
-            publishers.append(dict(org, publisher_type=value or None))
+    for id_, name, title, org_type, extras in rows:
+        value = (extras or {}).get("publisher_type") if org_type == GENERIC_TYPE else org_type
+        publishers.append({"id": id_, "name": name, "title": title,
+                           "display_name": title or name, "type": org_type,
+                           "publisher_type": value or None})
     return publishers
 
 
