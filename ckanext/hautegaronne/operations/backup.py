@@ -634,8 +634,10 @@ def check(folder: Path | str, ini: Path | str) -> list[str]:
                 for name, expected in manifest["counts"].items()
                 if name in facts["counts"] and facts["counts"][name] != expected]
     missing = [f for f in facts["referenced_files"] if not (settings.storage_path / f).is_file()]
-    if missing:
-        problems.append(f"{len(missing)} uploaded files missing: {', '.join(missing[:5])}")
+    lost_before = set(manifest.get("referenced_files_missing", []))
+    if set(missing) - lost_before:
+        lost = sorted(set(missing) - lost_before)
+        problems.append(f"{len(lost)} uploaded files missing: {', '.join(lost[:5])}")
     indexed = solr_count(settings)
     if indexed != facts["counts"]["indexable_packages"]:
         problems.append(f"search index: {indexed} datasets indexed, "
@@ -644,6 +646,9 @@ def check(folder: Path | str, ini: Path | str) -> list[str]:
         raise BackupError("the restored portal differs from the backup:\n  " + "\n  ".join(problems))
     report = [f"{name}: {value}" for name, value in facts["counts"].items()]
     report.append(f"search index: {indexed} datasets indexed")
+    if lost_before:
+        report.append(f"WARNING: {len(lost_before)} uploaded files were already missing from the portal "
+                      f"backed up (see referenced_files_missing in {MANIFEST})")
     migrated = {t: (manifest["alembic"].get(t), r) for t, r in facts["alembic"].items()
                 if manifest["alembic"].get(t) != r}
     report.append("migrations applied: " + (", ".join(f"{t} {a} -> {b}" for t, (a, b) in migrated.items())

@@ -292,3 +292,19 @@ def test_secrets_in_any_configuration_shape_are_redacted():
     assert "beaker.session.key = ckan\n" in clean
     assert "ckan.redis.url = redis://:<redacted>@redis.internal:6379/0\n" in clean
     assert "solr_url = http://solr.internal:8983/solr/ckan\n" in clean
+
+
+def test_retention_keeps_the_most_recent_complete_backups(tmp_path):
+    stamps = ["2026-01-01T023000", "2026-01-02T023000", "2026-01-03T023000", "2026-01-04T023000"]
+    for stamp in stamps:
+        (tmp_path / stamp).mkdir()
+        (tmp_path / stamp / "manifest.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "2026-01-05T023000").mkdir()  # no manifest: not a complete backup
+    (tmp_path / ".2026-01-06T023000.partial").mkdir()
+    (tmp_path / "notes").mkdir()
+
+    removed = operations.prune(tmp_path, keep=2)
+
+    assert [p.name for p in removed] == stamps[:2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".2026-01-06T023000.partial", "2026-01-03T023000", "2026-01-04T023000", "2026-01-05T023000", "notes"]
