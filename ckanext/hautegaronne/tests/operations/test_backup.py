@@ -107,6 +107,7 @@ def drill(tmp_path_factory):
     # The source portal lives in this run's test database (which the suite's own
     # connections must release), the target in its `_national` twin.
     model.Session.remove()
+    model.meta.engine.dispose()
     source_url = os.environ["CKAN_SQLALCHEMY_URL"]
     target_url = os.environ["HG_NATIONAL_SQLALCHEMY_URL"]
     source = _render(tmp, "source", source_url, os.environ["CKAN_SOLR_URL"])
