@@ -11,7 +11,8 @@ a cached page's header and body disagree):
 - htmx (ckan/public/base/vendor/htmx.js, insertIndicatorStyles) adds a <style>
   element with its indicator classes to every page;
 - ckanext-scheming's multiple_checkbox form snippet (the dataset form's themes)
-  writes a <style> element;
+  writes a <style> element, and its repeating subfields style="display:none"
+  attributes (allowed with 'unsafe-hashes' and their hash);
 - CKAN's resource_upload_field.html (the resource form's Upload / Link /
   Remove buttons) and API token pages use inline event handlers: allowed with
   'unsafe-hashes' and their hashes, which lets only these exact handlers run
@@ -34,6 +35,8 @@ STYLE_HASHES = (
     "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='",
     # ckanext-scheming 3.1.0 scheming/form_snippets/multiple_checkbox.html
     "'sha256-wYeyfiBx7bpViux6VdzKdiiNNdV1tllfhriOjdwaE40='",
+    # style="display:none" (scheming's repeating subfields: hidden templates and notices)
+    "'sha256-aqNNdDLnnrDOnTNdkJpYlAxKVJtLt9CtFLklmInuUAE='",
 )
 # Inline event handlers of CKAN 2.12's templates.
 SCRIPT_HANDLER_HASHES = (
@@ -65,16 +68,18 @@ def _origin(url: str) -> str:
 
 
 def default_policy() -> str:
-    """The portal's policy: its own origin, plus the map tile server of
-    ckanext.hautegaronne.map_tile_url for images."""
-    img = ["'self'", "data:"]
+    """The portal's policy: scripts, styles, fonts and connections from its
+    own origin only; images also from any HTTPS site (publishers' logos and
+    users' pictures given by URL, images in Markdown descriptions) and from
+    the map tile server of ckanext.hautegaronne.map_tile_url."""
+    img = ["'self'", "data:", "https:"]
     tiles = _origin(tk.config.get("ckanext.hautegaronne.map_tile_url") or "")
     if tiles:
         img.append(tiles)
     directives = [
         "default-src 'self'",
         "script-src 'self' 'unsafe-hashes' " + " ".join(SCRIPT_HANDLER_HASHES),
-        "style-src 'self' " + " ".join(STYLE_HASHES),
+        "style-src 'self' 'unsafe-hashes' " + " ".join(STYLE_HASHES),
         "img-src " + " ".join(img),
         "font-src 'self' data:",
         "connect-src 'self'",

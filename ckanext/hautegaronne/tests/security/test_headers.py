@@ -79,9 +79,9 @@ def test_the_csrf_error_page_carries_the_headers(app, content):
 
 
 def test_inline_code_of_the_forms_is_allowed_by_hash_and_nothing_else(app, content):
-    """Every inline <style> and event handler of the portal's pages (forms
-    included: the themes' checkboxes, the resource upload buttons) has its
-    hash in the policy; there is no inline script, so the policy needs
+    """Every inline <style>, style attribute and event handler of the
+    portal's pages (forms included: the themes' checkboxes, the stages of the
+    dataset form, the resource upload buttons) has its hash in the policy; there is no inline script, so the policy needs
     neither 'unsafe-inline' nor nonces."""
     dataset, org, editor = content["dataset"], content["org"], content["editor"]
     resource = dataset["resources"][0]
@@ -104,6 +104,9 @@ def test_inline_code_of_the_forms_is_allowed_by_hash_and_nothing_else(app, conte
                     if sha256(style) not in directive(policy, "style-src")]
         refused += [(url, sha256(handler), handler) for handler in code.handlers
                     if sha256(handler) not in directive(policy, "script-src")]
+        # style="..." attributes: allowed by hash with 'unsafe-hashes'
+        refused += [(url, sha256(style), style) for style in code.style_attributes
+                    if sha256(style) not in directive(policy, "style-src")]
         handlers_seen.update(code.handlers)
     assert refused == [], "\n".join(f"{url} {digest} {text!r}" for url, digest, text in refused)
     # the resource form's buttons are the handlers the policy exists for
