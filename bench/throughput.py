@@ -185,8 +185,9 @@ _names: dict = {}
 
 # ------------------------------------------------------------------ the load
 
-def _paths(kind: str, catalog: dict, seed: int = 31) -> Path:
-    """The mix, weighted and shuffled (same seed, same sequence for both servers)."""
+def _paths(kind: str, catalog: dict, seed: int = 31, probe: int = 0):
+    """The mix, weighted and shuffled (same seed, same sequence for both servers), in a
+    file for wrk; with ``probe``, that many paths of each kind instead."""
     rng = random.Random(seed)
     datasets, orgs = catalog["datasets"], catalog["organizations"]
     pages = (len(datasets) + 99) // 100
@@ -202,21 +203,26 @@ def _paths(kind: str, catalog: dict, seed: int = 31) -> Path:
     def q(text):
         return urllib.parse.quote(text)
 
-    mix = [  # (weight, path maker)
-        (8, lambda: "/"),
-        (22, lambda: f"/dataset/{rng.choice(datasets)}"),
-        (10, lambda: org_page(rng.choice(orgs))),
-        (6, lambda: f"/dataset/?page={rng.randint(1, 10)}"),
-        (12, lambda: f"/dataset/?q={q(rng.choice(words))}&res_format={rng.choice(formats)}"),
-        (6, lambda: f"/dataset/?organization={rng.choice(orgs)['name']}&tags={q(rng.choice(words))}"),
-        (2, lambda: f"/catalog.ttl?page={rng.randint(1, pages)}"),
-        (8, lambda: f"/dataset/{rng.choice(datasets)}.rdf"),
-        (16, lambda: f"/api/3/action/package_show?id={rng.choice(datasets)}"),
-        (10, lambda: "/api/3/action/package_search?q=" + q(rng.choice(words))
-                     + "&rows=10&facet.field=" + q('["organization","tags","res_format"]')),
-    ]
+    mix = {  # kind: (weight in %, path maker)
+        "home": (8, lambda: "/"),
+        "dataset page": (22, lambda: f"/dataset/{rng.choice(datasets)}"),
+        "publisher page": (10, lambda: org_page(rng.choice(orgs))),
+        "search list": (6, lambda: f"/dataset/?page={rng.randint(1, 10)}"),
+        "search q+facet": (12, lambda: f"/dataset/?q={q(rng.choice(words))}"
+                                       f"&res_format={rng.choice(formats)}"),
+        "search org+tag": (6, lambda: f"/dataset/?organization={rng.choice(orgs)['name']}"
+                                      f"&tags={q(rng.choice(words))}"),
+        "catalog.ttl page": (2, lambda: f"/catalog.ttl?page={rng.randint(1, pages)}"),
+        "dataset .rdf": (8, lambda: f"/dataset/{rng.choice(datasets)}.rdf"),
+        "api package_show": (16, lambda: f"/api/3/action/package_show?id={rng.choice(datasets)}"),
+        "api package_search": (10, lambda: "/api/3/action/package_search?q=" + q(rng.choice(words))
+                               + "&rows=10&facet.field="
+                               + q('["organization","tags","res_format"]')),
+    }
+    if probe:
+        return {kind: [make() for _ in range(probe)] for kind, (_, make) in mix.items()}
     lines = []
-    for weight, make in mix:
+    for weight, make in mix.values():
         lines += [make() for _ in range(weight * 20)]
     rng.shuffle(lines)
     path = VAR / f"paths-{kind}.txt"
@@ -252,6 +258,20 @@ def _report(label: str, r: dict) -> None:
         print(f"   {'':28} {r['log_errors']} errors logged; see {r['log']}")
 
 
+def probe(server: Server, kind: str, catalog: dict, count: int) -> dict[str, float]:
+    """Median seconds of each kind of request, one at a time (no other load from us)."""
+    result = {}
+    for name, paths in _paths(kind, catalog, seed=7, probe=count).items():
+        times = []
+        for path in paths:
+            started = time.perf_counter()
+            with urllib.request.urlopen(server.url + path, timeout=120) as response:
+                response.read()
+            times.append(time.perf_counter() - started)
+        result[name] = sorted(times)[len(times) // 2]
+    return result
+
+
 # ------------------------------------------------------------------ the harvester
 
 def harvest_pass(base: str) -> tuple[float, int]:
@@ -262,10 +282,9 @@ def harvest_pass(base: str) -> tuple[float, int]:
         with urllib.request.urlopen(url, timeout=120) as response:
             body = response.read().decode("utf-8")
         pages += 1
-        found = re.search(r"hydra:nextPage\s+<([^>]+)>|hydra:nextPage\s+\"([^\"]+)\"", body)
-        url = (found.group(1) or found.group(2)) if found else None
-        if url and url.startswith("/"):
-            url = base + url
+        found = re.search(r"hydra:next\s+<([^>]+)>", body)
+        # The page IRIs carry the site URL: the same path on the server under test.
+        url = base + "/" + found.group(1).split("/", 3)[3] if found else None
     return time.perf_counter() - started, pages
 
 
@@ -297,6 +316,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1, help="> 1: gthread workers")
     parser.add_argument("--sweep", action="store_true", help="first compare worker settings")
     parser.add_argument("--sweep-duration", type=int, default=45)
+    parser.add_argument("--probe", type=int, default=0, metavar="N",
+                        help="first time N requests of each kind, one at a time, per server")
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-harvest", action="store_true")
     args = parser.parse_args()
@@ -314,6 +335,22 @@ def main() -> None:
     print(f"   load: wrk 2 threads, {args.connections} connections, mixed paths "
           f"({len(catalog['datasets'])} datasets, {len(catalog['organizations'])} publishers), "
           f"{warm} s warm-up per server; {os.cpu_count()} CPUs")
+
+    if args.probe:
+        print(f"== each kind of request alone (median of {args.probe}, 1 sync worker)")
+        probes = {}
+        for kind in ("portal", "vanilla"):
+            generic = _catalog.generic_organisations() if kind == "vanilla" else nullcontext()
+            with generic:
+                solr = _vanilla_index(rebuild=catalog["built"]) if kind == "vanilla" else None
+                with Server(kind, 1, 1, solr) as server:
+                    probe(server, kind, catalog, 2)
+                    probes[kind] = probe(server, kind, catalog, args.probe)
+        for name, seconds in probes["portal"].items():
+            print(f"   {name:22} portal {seconds * 1000:6.0f} ms  vanilla "
+                  f"{probes['vanilla'][name] * 1000:6.0f} ms  ratio "
+                  f"{seconds / probes['vanilla'][name]:.2f}")
+        catalog["built"] = False
 
     if args.sweep:
         print(f"== worker settings (portal, {args.sweep_duration} s each)")

@@ -73,6 +73,9 @@ class HydraRDFSerializer(RDFSerializer):
     """The catalog is a ``hydra:Collection`` whose ``hydra:view`` is the current page, a
     ``hydra:PartialCollectionView`` with IRIs for first, previous, next and last.
 
+    It also serializes the dataset endpoint (``/dataset/<name>.rdf``...), so that a dataset
+    is described alike there and in the catalog, at the same cost.
+
     Faster than its parent on a page of datasets (measured by bench/dcat_serialize.py):
     profile classes are loaded once per process, profiles are instantiated once per page
     rather than once per dataset (each instantiation looks up the scheming schema), and the
@@ -107,6 +110,13 @@ class HydraRDFSerializer(RDFSerializer):
         for profile, view in zip(profiles, views):
             profile.graph_from_dataset(view, dataset_ref)
         return dataset_ref
+
+    def serialize_dataset(self, dataset_dict, _format="xml"):
+        # The publisher from its row, as on catalog pages (organization_show would also
+        # count its datasets in Solr, a third of the time of a dataset's RDF).
+        from .profile import prefetch_organizations
+        prefetch_organizations(self.g, [dataset_dict])
+        return super().serialize_dataset(dataset_dict, _format=_format)
 
     def serialize_catalog(self, catalog_dict=None, dataset_dicts=None, _format="xml",
                           pagination_info=None):
