@@ -15,6 +15,7 @@ from .dcat import licences as dcat_licences
 from .dcat import validators as dataset_validators
 from .dcat import views as dcat_views
 from .harvest import auth as harvest_auth
+from .monitoring import views as monitoring_views
 from .operations import actions as operations_actions
 from .operations import views as operations_views
 from .publishers import auth as publisher_auth
@@ -62,7 +63,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_blueprint(self) -> list:
         return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
-                *publisher_views.get_blueprints(), *operations_views.get_blueprints()]
+                *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
+                *monitoring_views.get_blueprints()]
 
     # IActions
 

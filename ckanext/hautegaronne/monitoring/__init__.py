@@ -1,0 +1,1 @@
+"""Monitoring: the health endpoint that load balancers and supervision poll."""
