@@ -80,10 +80,19 @@ def _api_unavailable(message: str) -> Response:
 
 
 def _reset_session() -> None:
+    """Ends the request's database session. When the connection died meanwhile (the server
+    restarted after the page was built), the rollback that closing does fails: the
+    connection is then discarded instead, so that the answer stands and CKAN's own
+    ``Session.remove()`` (run after this hook) has nothing left to fail on."""
     try:
         model.Session.remove()
-    except Exception:  # the connection is gone: nothing to roll back
-        log.debug("session reset after a database failure", exc_info=True)
+    except sqlalchemy.exc.DBAPIError as error:
+        log.warning("database connection lost at the end of a request: %s", error)
+        try:
+            model.Session().invalidate()  # the same session: close() did not complete
+        except sqlalchemy.exc.SQLAlchemyError:
+            log.debug("invalidating the session failed", exc_info=True)
+        model.Session.registry.clear()
 
 
 @operations.app_errorhandler(sqlalchemy.exc.OperationalError)
@@ -99,11 +108,12 @@ def database_unavailable(error: Exception):
 
 @operations.after_app_request
 def unavailable_answers(response: Response) -> Response:
+    # Runs before CKAN's own after-request hook (registered earlier, run later).
+    _reset_session()
     if not _is_api(request.path):
         return response
     if getattr(g, "hautegaronne_database_unavailable", False) and response.status_code == 500:
         # The API view turns every unexpected error into a generic 500.
-        _reset_session()
         return _api_unavailable(database_unavailable_message())
     if getattr(g, "hautegaronne_search_unavailable", False) and response.status_code == 409:
         try:
@@ -119,3 +129,4 @@ def unavailable_answers(response: Response) -> Response:
 
 def get_blueprints() -> list[Blueprint]:
     return [operations]
+
