@@ -22,6 +22,7 @@ from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
 from . import security
+from .theme import search as theme_search
 from .theme import views as theme_views
 
 
@@ -38,6 +39,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ISignal)
+    p.implements(p.IPackageController, inherit=True)
 
     # IConfigurer
 
@@ -85,3 +87,11 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_signal_subscriptions(self) -> dict:
         return security.signal_subscriptions()
+
+    # IPackageController (CKAN's home search asks what the portal's home page shows)
+
+    def before_dataset_search(self, search_params: dict) -> dict:
+        return theme_search.before_dataset_search(search_params)
+
+    def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
+        return theme_search.after_dataset_search(search_results, search_params)

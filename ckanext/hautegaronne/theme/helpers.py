@@ -35,6 +35,7 @@ __all__ = [
     "hautegaronne_frequency_label",
     "hautegaronne_theme_label",
     "hautegaronne_dataset_extent",
+    "hautegaronne_dataset_publisher",
     "hautegaronne_map_config",
     "hautegaronne_schema_conformity",
     "hautegaronne_dcat_links",
@@ -75,12 +76,22 @@ _LIST_FIELDS = ["name", "title", "dataset_type", "organization", "metadata_creat
 _HOME_LIST_SIZE = 4
 
 
-def _home_search() -> dict:
+def home_search_params() -> dict:
     """One search for the home page: the number of datasets, every format and theme
-    with its count, and the latest datasets."""
-    return _per_request("home_search", lambda: _search(
-        rows=_HOME_LIST_SIZE, sort="metadata_created desc", fl=_LIST_FIELDS,
-        **{"facet.field": ["res_format", "theme"], "facet.limit": -1}))
+    with its count, and the latest datasets. CKAN's home view runs it (see
+    theme/search.py), else the helpers do."""
+    return {"rows": _HOME_LIST_SIZE, "sort": "metadata_created desc", "fl": list(_LIST_FIELDS),
+            "facet.field": ["res_format", "theme"], "facet.limit": -1}
+
+
+def remember_home_search(results: dict) -> None:
+    """The results of the home search that CKAN's home view ran for this request."""
+    if flask.has_request_context():
+        flask.g.setdefault("_hautegaronne_memo", {})["home_search"] = results
+
+
+def _home_search() -> dict:
+    return _per_request("home_search", lambda: _search(**home_search_params()))
 
 
 def _home_facets() -> dict:
@@ -160,13 +171,33 @@ def hautegaronne_views_tracked() -> bool:
 
 def _viewed_or_updated(limit: int) -> list[dict]:
     """The most viewed datasets then, after them, the most recently updated: one search
-    serves both home page lists (most viewed, and its fallback). ``id`` is asked for so
-    that the tracking plugin adds each one's ``tracking_summary``."""
+    serves both home page lists (most viewed, and its fallback), each dataset with its
+    ``tracking_summary`` (what the tracking plugin adds to full search results)."""
     if not hautegaronne_views_tracked():
         return _search(rows=limit, sort="metadata_modified desc",
                        fl=_LIST_FIELDS)["results"]
-    return _search(rows=limit, sort="views_recent desc, metadata_modified desc",
-                   fl=["id", *_LIST_FIELDS])["results"]
+    results = _search(rows=limit, sort="views_recent desc, metadata_modified desc",
+                      fl=_LIST_FIELDS)["results"]
+    summaries = _tracking_summaries([result["name"] for result in results])
+    return [dict(result, tracking_summary=summaries.get(result["name"],
+                                                        {"total": 0, "recent": 0}))
+            for result in results]
+
+
+def _tracking_summaries(names: list[str]) -> dict[str, dict]:
+    """The latest tracking summary of each dataset, by name, in one query (the tracking
+    plugin runs one per dataset and per resource)."""
+    if not names:
+        return {}
+    from ckanext.tracking.model import TrackingSummary
+
+    rows = (model.Session.query(model.Package.name, TrackingSummary.running_total,
+                                TrackingSummary.recent_views)
+            .join(TrackingSummary, TrackingSummary.package_id == model.Package.id)
+            .filter(model.Package.name.in_(names))
+            .distinct(model.Package.name)
+            .order_by(model.Package.name, TrackingSummary.tracking_date.desc()))
+    return {name: {"total": total, "recent": recent} for name, total, recent in rows}
 
 
 def _home_viewed_or_updated(limit: int) -> list[dict]:
@@ -319,6 +350,29 @@ def _geojson(value: Any) -> str | None:
     except (TypeError, ValueError):
         return None
     return json.dumps(parsed) if isinstance(parsed, dict) and parsed.get("type") else None
+
+
+def hautegaronne_dataset_publisher(pkg: dict) -> dict | None:
+    """The dataset's publisher as its key facts show it: ``name``, ``display_name``,
+    ``type``, ``publisher_type`` and ``siren``, or None (no publisher, or one the
+    visitor may not see). Read from the publisher's row, which package_show has
+    usually loaded already: ``h.get_organization`` would run organization_show, with a
+    Solr count of its datasets, for a name and a code (the page calls it twice already)."""
+    org = pkg.get("organization")
+    if not org or not org.get("id"):
+        return None
+    group = model.Group.get(org["id"])
+    if group is None or not group.is_organization:
+        return None
+    if group.state != "active":
+        try:
+            tk.check_access("organization_show", {}, {"id": group.id})
+        except tk.NotAuthorized:
+            return None
+    extras = group.extras or {}
+    return {"id": group.id, "name": group.name, "title": group.title,
+            "display_name": group.display_name, "type": group.type,
+            "publisher_type": extras.get("publisher_type"), "siren": extras.get("siren")}
 
 
 def hautegaronne_dataset_extent(pkg: dict) -> dict | None:

@@ -90,6 +90,33 @@ def test_home_page_shows_search_counts_themes_datasets_and_publishers(app):
     assert "Commune de Roques" in html  # publishers by type
 
 
+def test_home_page_counts_and_lists_public_datasets_of_active_publishers(app):
+    """The home page's figures and lists come from one search run by CKAN's home view
+    and one query of the publishers (theme/search.py): what they show is what a visitor
+    may see, newest first, each dataset with its publisher's name."""
+    roques = factories.Organization(title="Commune de Roques")
+    muret = factories.Organization(title="Commune de Muret")
+    gone = factories.Organization(title="Syndicat dissous")
+    user = {"user": factories.Sysadmin()["name"]}
+    helpers.call_action("package_create", user, **dataset_dict(
+        roques["id"], name="roques-budget", title="Budget primitif de Roques"))
+    helpers.call_action("package_create", user, **dataset_dict(
+        muret["id"], name="muret-arbres", title="Arbres de Muret", license_id="lov2",
+        theme=["http://publications.europa.eu/resource/authority/data-theme/ENVI"]))
+    helpers.call_action("package_create", user, **dataset_dict(
+        roques["id"], name="roques-brouillon", title="Jeu interne", private=True))
+    helpers.call_action("organization_delete", user, id=gone["id"])
+
+    html = app.get("/").get_data(as_text=True)
+    assert "<strong>2</strong> jeux de données" in html  # the private one is not counted
+    assert "<strong>2</strong> producteurs" in html  # the deleted one is not counted
+    assert "Syndicat dissous" not in html and "Jeu interne" not in html
+    assert "Environnement" in html and "Transports" in html
+    latest = html.split("Derniers jeux de données publiés", 1)[1].split("</ul>", 1)[0]
+    assert latest.index('href="/dataset/muret-arbres"') < latest.index('href="/dataset/roques-budget"')
+    assert "Commune de Muret &middot;" in latest and "Commune de Roques &middot;" in latest
+
+
 def test_dataset_page_shows_licence_frequency_schema_and_dcat_links(app):
     dataset = _dataset()
     html = app.get(tk.h.url_for("dataset.read", id=dataset["name"])).get_data(as_text=True)
