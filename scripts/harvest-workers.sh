@@ -9,7 +9,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 CKAN_BIN="$HG_VENV/bin/ckan"
-INI="$HG_ROOT/ckan.ini"
+INI="${HARVEST_INI:-$HG_ROOT/ckan.ini}"   # another configuration: HARVEST_INI=/path/to.ini
 HARVEST_RUN_INTERVAL="${HARVEST_RUN_INTERVAL:-300}"
 TRACKING_UPDATE_INTERVAL="${TRACKING_UPDATE_INTERVAL:-3600}"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .services import ROOT, PrivatePostgres, PrivateSolr, free_port
+from .services import ROOT, PrivatePostgres, PrivateRedis, PrivateSolr, free_port
 
 CKAN = Path(sys.executable).parent / "ckan"
 
@@ -84,3 +84,13 @@ def gunicorn(env: dict, workers: int = 2):
     finally:
         server.terminate()
         server.wait(timeout=60)
+
+
+@pytest.fixture
+def private_redis():
+    redis = PrivateRedis()
+    try:
+        redis.start()
+        yield redis
+    finally:
+        redis.remove()
