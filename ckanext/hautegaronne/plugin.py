@@ -15,6 +15,7 @@ from .dcat import licences as dcat_licences
 from .dcat import validators as dataset_validators
 from .dcat import views as dcat_views
 from .harvest import auth as harvest_auth
+from .logic import structure
 from .monitoring import views as monitoring_views
 from .operations import actions as operations_actions
 from .operations import views as operations_views
@@ -71,7 +72,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict:
-        return {**dcat_actions.get_actions(), **operations_actions.get_actions()}
+        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
 
     # IMiddleware
 

@@ -23,7 +23,7 @@ from ckanext.dcat.utils import resource_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
-from .. import territory, vocabularies
+from .. import territory, validation, vocabularies
 from . import licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -143,8 +143,17 @@ def _json_list(value: Any) -> list:
     return []
 
 
+def _iri(address: Any) -> URIRef:
+    """The IRI of an address typed by a user: the characters an IRI cannot hold (legal in an
+    e-mail's local part like ``{`` or ``|``, or in a value saved before the validators
+    refused it) are percent-encoded, so that no stored value makes a feed fail as a whole."""
+    text = str(address).strip()
+    return URIRef(validation.NOT_IN_IRI.sub(
+        lambda m: "".join(f"%{byte:02X}" for byte in m.group().encode("utf-8")), text))
+
+
 def _mailto(email: str) -> URIRef:
-    return URIRef(email if email.startswith("mailto:") else "mailto:" + email)
+    return _iri(email if email.startswith("mailto:") else "mailto:" + email)
 
 
 def _wkt(geojson: dict) -> str:
@@ -367,8 +376,8 @@ class HauteGaronneDCATAPProfile(RDFProfile):
             g.add((agent, FOAF.mbox, _mailto(email)))
         website = org.get("website")
         if website:
-            g.add((agent, FOAF.homepage, URIRef(website)))
-            g.add((URIRef(website), RDF.type, FOAF.Document))
+            g.add((agent, FOAF.homepage, _iri(website)))
+            g.add((_iri(website), RDF.type, FOAF.Document))
         return agent
 
     def _contact_point(self, dataset_dict: dict, dataset_ref, org: Optional[dict]) -> None:
@@ -443,7 +452,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         for item in dataset_dict.get("conforms_to_schema") or []:
             if not isinstance(item, dict) or not item.get("url"):
                 continue
-            standard = URIRef(item["url"])
+            standard = _iri(item["url"])
             g.add((dataset_ref, DCT.conformsTo, standard))
             g.add((standard, RDF.type, DCT.Standard))
             if item.get("name"):
@@ -473,7 +482,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
     def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence,
                       narrowed: bool = False) -> None:
         g = self.g
-        distribution = URIRef(resource.get("uri") or resource_uri(resource))
+        distribution = _iri(resource.get("uri") or resource_uri(resource))
         if narrowed:
             for predicate, literal in _iso_dates(resource, RESOURCE_DATES):
                 g.add((distribution, predicate, literal))
@@ -490,7 +499,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         # Download URL for files (uploads and direct links).
         url = resource.get("url")
         if url and (resource.get("url_type") == "upload" or resource.get("format")):
-            g.add((distribution, DCAT.downloadURL, URIRef(url)))
+            g.add((distribution, DCAT.downloadURL, _iri(url)))
         # Format and media type as IRIs of the EU and IANA vocabularies.
         fmt = (resource.get("format") or "").strip()
         file_type = FILE_TYPES.get(fmt.upper().lstrip("."))
@@ -502,13 +511,13 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         mimetype = (resource.get("mimetype") or "").strip()
         g.remove((distribution, DCAT.mediaType, None))
         if mimetype and "/" in mimetype and " " not in mimetype:
-            node = URIRef(mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype)
+            node = _iri(mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype)
             g.add((distribution, DCAT.mediaType, node))
             self._typed(node, DCT.MediaType)
         # Schema conformity, per distribution.
         for item in dataset_dict.get("conforms_to_schema") or []:
             if isinstance(item, dict) and item.get("url"):
-                g.add((distribution, DCT.conformsTo, URIRef(item["url"])))
+                g.add((distribution, DCT.conformsTo, _iri(item["url"])))
 
     # ---------------------------------------------------------------- catalog
 

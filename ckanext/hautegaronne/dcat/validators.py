@@ -73,10 +73,15 @@ def hautegaronne_choices(field: dict, schema: dict):
                 value = parsed if isinstance(parsed, list) else [value]
             except ValueError:
                 value = [v for v in value.split(",")]
+        elif not isinstance(value, list):
+            value = [value]
         values = _choice_values(field)
         selected = []
         for item in value:
             if _empty(item):
+                continue
+            if not isinstance(item, str):
+                errors[key].append(_("Choose among the proposed values."))
                 continue
             choice = _match_choice(item, values)
             if choice is None:
@@ -174,8 +179,8 @@ def hautegaronne_spatial_derived(key, data, errors, context):
     """``uri``, ``text``, ``bbox``, ``centroid``: computed from the entity."""
     found = _row_coverage(key, data)
     if found is None:
-        if _empty(data.get(key)):
-            data[key] = missing
+        # no entity, nothing to derive: whatever was sent is dropped, never stored
+        data[key] = missing
         return
     value = found[key[-1]]
     data[key] = dict(value) if isinstance(value, dict) else value
@@ -244,6 +249,12 @@ def get_validators() -> dict:
         # e-mail and web addresses: the portal's one rule each (``validation``)
         "hautegaronne_email": validation.email,
         "hautegaronne_url": validation.web_address,
+        # guards every field starts with (shared with the publishers' schemas)
+        "hautegaronne_text": validation.text,
+        "hautegaronne_text_or_list": validation.text_or_list,
+        "hautegaronne_resource_url": validation.resource_url,
+        "hautegaronne_media_type": validation.media_type,
+        "hautegaronne_byte_size": validation.byte_size,
         "hautegaronne_licence": hautegaronne_licence,
         "hautegaronne_resource_licence": hautegaronne_resource_licence,
         "hautegaronne_spatial_code": hautegaronne_spatial_code,
