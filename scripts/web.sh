@@ -4,7 +4,8 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 PIDFILE="$HG_RUN/gunicorn.pid"
 WEB_LOG="$HG_LOG/gunicorn.log"
-WEB_WORKERS="${WEB_WORKERS:-2}"
+# Sync workers: 2 per core + 1 by default (5 on 2 cores), see README "Performance and sizing".
+WEB_WORKERS="${WEB_WORKERS:-$((2 * $(nproc) + 1))}"
 
 running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
