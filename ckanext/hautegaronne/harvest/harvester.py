@@ -85,6 +85,13 @@ class HauteGaronneDCATHarvester(DCATRDFHarvester):
     # ------------------------------------------------------------------ gather
 
     def gather_stage(self, harvest_job) -> list:
+        if harvest_job.gather_finished is not None:
+            # A job gathered already, re-delivered by ckanext-harvest's resubmission of old
+            # queue messages (a consumer that died before acknowledging, e.g. in a Redis
+            # outage): gathering again would duplicate its objects (or, for a finished job,
+            # turn them into errors). Nothing to do; the message is acknowledged.
+            log.info("harvest job %s was gathered already; not gathered again", harvest_job.id)
+            return []
         source = harvest_job.source
         source_package = model.Package.get(source.id)
         owner_org = source_package.owner_org if source_package else None
