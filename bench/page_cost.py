@@ -7,9 +7,9 @@ database, Solr core and Redis database, with three configurations:
     declared as organisation types (``bench/_vanilla_types.py``: no schema, template or
     helper), without which core cannot link a dataset to its publisher;
   * stock:   vanilla plus the third-party extensions the portal builds on (scheming,
-    dcat + structured_data, spatial, harvest), with their own stock schemas (ckanext-dcat's
-    ``dcat_ap_recommended`` for datasets, a minimal scheming schema per publisher type), without
-    ``hautegaronne``;
+    dcat + structured_data, spatial, harvest), with their own stock schemas
+    (ckanext-dcat's ``dcat_ap_recommended`` for datasets, a minimal scheming schema per
+    publisher type), without ``hautegaronne``;
   * portal:  the portal's configuration (``test.ini``: all of the above plus ``hautegaronne``
     and its schemas, profile and harvester).
 portal/vanilla is what the issue's goal (at most +10 %) is about; stock/vanilla and
@@ -21,9 +21,10 @@ frequency, temporal and spatial coverage, contact, two resources), created throu
 actions and indexed in the scratch Solr core.
 
 Pages: the home page, the search page with a query and a facet filter, a dataset page and a
-publisher page (its typed URL, ``/commune/<name>``...). After a warm-up, each round requests every page from the three servers in turn (order
-rotated every round), cycling through several datasets and publishers; median and 95th
-percentile of the client-side latency per page and server, and the ratios.
+publisher page (its typed URL, ``/commune/<name>``...). After a warm-up, each round
+requests every page from the three servers in turn (order rotated every round), cycling
+through several datasets and publishers; median and 95th percentile of the client-side
+latency per page and server, and the ratios.
 
 ``--rounds N`` (default 60), ``--keep-data`` (reuse the datasets already in the scratch
 database: skips the reset), ``--only portal,vanilla`` to run a subset.
