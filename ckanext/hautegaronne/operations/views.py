@@ -95,9 +95,10 @@ def _reset_session() -> None:
         model.Session.registry.clear()
 
 
+# Connection errors (refused, cut, server starting or shutting down). Other database errors
+# (bad data, a session left unusable by one) are bugs: they stay 500s.
 @operations.app_errorhandler(sqlalchemy.exc.OperationalError)
 @operations.app_errorhandler(sqlalchemy.exc.InterfaceError)
-@operations.app_errorhandler(sqlalchemy.exc.PendingRollbackError)
 def database_unavailable(error: Exception):
     log.error("database unavailable: %s", error)
     _reset_session()
