@@ -66,6 +66,7 @@ def _render(tmp: Path, name: str, sqlalchemy_url: str, solr_url: str) -> Path:
         SQLALCHEMY_URL=sqlalchemy_url, SOLR_URL=solr_url,
         REDIS_URL=os.environ.get("CKAN_REDIS_URL", "redis://127.0.0.1:6380/1"),
         STORAGE_PATH=str(tmp / f"{name}-storage")), encoding="utf-8")
+    ini.chmod(0o600)  # it holds the installation's secrets, as ckan.ini does
     return ini
 
 
