@@ -78,7 +78,9 @@ def build(total: int = TOTAL, publishers: int = PUBLISHERS, reuse: bool = True,
 
     from ckanext.hautegaronne.publishers import onboarding
 
-    built = not (reuse and _current() == (total, publishers) and _indexed() == total)
+    # (publishers left with the generic type by an interrupted vanilla run: build again)
+    built = not (reuse and _current() == (total, publishers) and _indexed() == total
+                 and all(o["type"] != "organization" for o in _organizations()))
     if built:
         started = time.perf_counter()
         _scratch.reset_db()

@@ -10,9 +10,11 @@ gunicorns serve the same database and Solr core on loopback:
     DCAT URLs of the mix exist there too (without it they would be cheap 404s). Stock CKAN
     knows only the ``organization`` type: for its run the publishers take that type
     (``_catalog.generic_organisations``), and serve under /organization/<name>.
-Both run the worker setting the README recommends for 2 cores (``--workers``, default
-``WEB_WORKERS`` of scripts/web.sh), each with its own copy of test.ini (``testing`` off,
-its own storage) under var/bench/.
+    Its Solr core is the scratch core's ``_national`` twin, indexed by vanilla CKAN itself
+    (the portal's index caches the portal's dataset dicts).
+Both run the workers the README recommends (``--workers``, default 2 per core + 1 sync
+workers, as scripts/web.sh), each with its own copy of test.ini (``testing`` off, its own
+storage) under var/bench/.
 
 Phases, in one run:
   1. throughput: Debian's ``wrk`` (4.1.0) with ``bench/mixed_load.lua`` for ``--duration``
@@ -26,8 +28,9 @@ Phases, in one run:
      without, then with, a harvester paging through the whole /catalog.ttl (one request at
      a time, page after page, pass after pass, as a national catalogue does); prints user
      latency p50/p95 without and with (ratio) and the time of a full pass.
-``--sweep`` first measures a few worker settings briefly (``--sweep-duration``) on the
-portal, which is how the README's recommendation was chosen.
+``--probe N`` first times N requests of each kind, one at a time, on both servers;
+``--sweep`` measures a few worker settings briefly (``--sweep-duration``) on the portal,
+which is how the README's recommendation was chosen.
 
 Run with ``make bench`` (scratch test database; it empties that database), e.g.
 ``HG_TEST_NAME=ckan_test_load HG_TEST_REDIS_DB=3 bash scripts/bench.sh``, or directly once
