@@ -17,7 +17,7 @@ What a user relies on:
 
 Reproducible: one explicit value (every vector at once) then ``HG_SWEEP_EXAMPLES`` generated
 values (default 2) per field and channel, from a seed derived from the field's name, with no
-hypothesis example database.
+hypothesis example database (its caches under var/hypothesis).
 """
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ import rdflib
 import yaml
 from hypothesis import HealthCheck, Phase, example, given, seed, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 import ckan
 import ckan.plugins.toolkit as tk
@@ -49,6 +50,8 @@ import ckanext.hautegaronne as hautegaronne
 from .helpers import PASSWORD, csrf_token, log_in
 
 SCHEMAS = Path(hautegaronne.__file__).parent / "schemas"
+# no example database (see _sweep); hypothesis's own caches go under var/, not the checkout
+set_hypothesis_home_dir(Path(__file__).resolve().parents[4] / "var" / "hypothesis")
 EXAMPLES = int(os.environ.get("HG_SWEEP_EXAMPLES", "2"))
 EU = "http://publications.europa.eu/resource/authority/"
 
