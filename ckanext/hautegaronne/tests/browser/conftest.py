@@ -45,7 +45,10 @@ def _local_only(route):
 
 @pytest.fixture
 def browser_context(chromium):
-    context = chromium.new_context(viewport=DESKTOP, locale="fr-FR")
+    # bypass_csp: axe-core is injected as an inline script, which the portal's
+    # Content-Security-Policy refuses; test_security_policy.py checks the
+    # policy in a context of its own, without this bypass.
+    context = chromium.new_context(viewport=DESKTOP, locale="fr-FR", bypass_csp=True)
     context.set_default_timeout(30_000)
     context.route("**/*", _local_only)
     yield context

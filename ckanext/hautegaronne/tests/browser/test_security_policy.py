@@ -4,8 +4,10 @@ their scripts run (CKAN's modules start, htmx adds its styles, the resource
 form's Link button works)."""
 from __future__ import annotations
 
+import pytest
+
 from . import data
-from .conftest import log_in, open_page
+from .conftest import DESKTOP, _local_only, log_in, open_page
 
 WATCH = """
 window.__cspViolations = [];
@@ -22,6 +24,17 @@ SCRIPTS_RAN = """() => ({
     // htmx added its indicator <style> (allowed by its hash)
     htmx: [...document.querySelectorAll('style')].some(s => s.textContent.includes('htmx-indicator')),
 })"""
+
+
+@pytest.fixture
+def strict_page(chromium):
+    """A page whose context enforces the policy (the shared browser_context
+    bypasses it for axe-core)."""
+    context = chromium.new_context(viewport=DESKTOP, locale="fr-FR", bypass_csp=False)
+    context.set_default_timeout(30_000)
+    context.route("**/*", _local_only)
+    yield context.new_page()
+    context.close()
 
 
 def _watch(page) -> list[str]:
@@ -43,7 +56,8 @@ def _check(page, url: str, problems: dict) -> None:
         problems[url] = {"violations": found, "scripts": ran}
 
 
-def test_no_page_meets_a_policy_violation_and_scripts_run(page, live_portal):
+def test_no_page_meets_a_policy_violation_and_scripts_run(strict_page, live_portal):
+    page = strict_page
     org = data.commune("31458")
     dataset = data.published_dataset(org)
     editor = data.editor_of(org)
