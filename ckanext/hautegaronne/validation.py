@@ -186,8 +186,11 @@ MAX_BYTE_SIZE = 2**63 - 1  # PostgreSQL's bigint
 
 def byte_size(value: Any) -> Any:
     """A size in bytes: a whole number from 0 to what the database holds."""
-    if value is tk.missing or value is None or value == "":
+    if value is tk.missing or value is None:
         return value
+    if isinstance(value, str) and not value.strip():
+        # A form's empty field: no size (the database column is a bigint, not text).
+        return None
     message = tk._("The size is a whole number of bytes (e.g. 1234).")
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise tk.Invalid(message)

@@ -33,6 +33,18 @@ class TestDatasetSchema:
         assert shown["language"].endswith("/language/FRA")
         assert shown["access_rights"].endswith("/access-right/PUBLIC")
 
+    def test_resource_size_left_empty_is_no_size(self):
+        # The resource form always posts the size field, empty when not typed.
+        org = factories.publisher("roques")
+        dataset = factories.dataset(org)
+        sysadmin = ckan_factories.Sysadmin()
+        for posted, stored in (("", None), ("  ", None), ("1234", 1234)):
+            resource = tk.get_action("resource_create")(
+                {"user": sysadmin["name"], "ignore_auth": True},
+                {"package_id": dataset["id"], "url": "https://data.example.org/a.csv",
+                 "name": "A", "size": posted})
+            assert tk.get_action("resource_show")({}, {"id": resource["id"]}).get("size") == stored
+
     def test_spatial_coverage_defaults_to_the_publishers_territory(self):
         commune = factories.publisher("roques")
         epci = factories.publisher("sicoval")
