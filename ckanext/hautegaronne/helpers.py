@@ -9,6 +9,7 @@ from .theme.helpers import *  # noqa: F401,F403 (the theme's helpers)
 from .harvest.helpers import hautegaronne_harvest_missing  # noqa: F401 (harvesting)
 from .harvest.helpers import organizations_available  # noqa: F401 (chained core helper)
 from .harvest.helpers import harvesters_info  # noqa: F401 (chained ckanext-harvest helper)
+from .dcat.helpers import structured_data  # noqa: F401 (chained ckanext-dcat helper)
 
 __all__ = [
     "hautegaronne_logo_url",
@@ -20,7 +21,8 @@ __all__ = [
     "hautegaronne_publisher_catalog_url",
 ]
 __all__ += _theme_helpers.__all__
-__all__ += ["hautegaronne_harvest_missing", "organizations_available", "harvesters_info"]
+__all__ += ["hautegaronne_harvest_missing", "organizations_available", "harvesters_info",
+            "structured_data"]
 
 
 def hautegaronne_logo_url() -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 import functools
 
 import ckan.plugins.toolkit as tk
+import simplejson as json
+from ckanext.dcat.processors import RDFSerializer
 
 from .. import territory
-from . import licences, spatial
+from . import licences, serializer, spatial
 
 CATALOG_FORMATS = ("ttl", "rdf", "jsonld", "xml")
 
@@ -44,3 +46,25 @@ def publisher_catalog_url(org_name: str, fmt: str = "ttl") -> str:
 def spatial_label(code: str) -> str | None:
     found = spatial.coverage(code) if code else None
     return found["text"] if found else None
+
+
+class _StructuredDataSerializer(RDFSerializer):
+    """ckanext-dcat's serializer with its profile classes loaded once per process."""
+
+    def _load_profiles(self, profile_names):
+        return list(serializer.profile_classes(tuple(profile_names)))
+
+
+@tk.chained_helper
+def structured_data(next_helper, dataset_dict: dict, profiles: list | None = None) -> str:
+    """The schema.org JSON-LD that ckanext-dcat's ``structured_data`` plugin embeds in
+    every dataset page, written as that plugin writes it, without looking the profiles up
+    in the package entry points on each page (three quarters of its cost, and the main
+    cost of the dataset page over vanilla CKAN: bench/page_cost.py)."""
+    if not profiles:
+        profiles = tk.config.get("ckanext.dcat.structured_data.profiles") or ["schemaorg"]
+    output = _StructuredDataSerializer(profiles=profiles).serialize_dataset(
+        dataset_dict, _format="jsonld")
+    # As ckanext-dcat does: re-indented, and escaped for an HTML <script> element.
+    return json.dumps(json.loads(output), sort_keys=True, indent=4, separators=(",", ": "),
+                      cls=json.JSONEncoderForHTML)

@@ -19,7 +19,7 @@ PAGE_PARAMS = ("q", "fq", "modified_since")
 
 
 @functools.lru_cache(maxsize=32)
-def _profile_classes(names: tuple[str, ...]) -> tuple:
+def profile_classes(names: tuple[str, ...]) -> tuple:
     """Profile classes by name (entry points do not change while the process runs)."""
     return tuple(RDFSerializer._load_profiles(None, list(names)))
 
@@ -89,7 +89,7 @@ class HydraRDFSerializer(RDFSerializer):
         bind_prefixes(self.g)
 
     def _load_profiles(self, profile_names):
-        return list(_profile_classes(tuple(profile_names)))
+        return list(profile_classes(tuple(profile_names)))
 
     def _profile_instances(self) -> list:
         if self._instances is None:
