@@ -2,17 +2,15 @@
 shared with the backup tests): private services (see services.py) that the tests stop."""
 from __future__ import annotations
 
-import contextlib
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .services import ROOT, PrivatePostgres, PrivateRedis, PrivateSolr, free_port
+from ..live import served_by_gunicorn
+from .services import ROOT, PrivatePostgres, PrivateRedis, PrivateSolr
 
 CKAN = Path(sys.executable).parent / "ckan"
 
@@ -54,36 +52,10 @@ def private_postgres():
         database.remove()
 
 
-@contextlib.contextmanager
 def gunicorn(env: dict, workers: int = 2):
-    """The portal served by gunicorn (config/wsgi.py, as in production) on a free port with
-    the test configuration and ``env`` (e.g. CKAN_SQLALCHEMY_URL); yields (base URL, log)."""
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    log_path = ROOT / "var" / "log" / f"faults-gunicorn-{port}.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(log_path, "wb") as log:
-        server = subprocess.Popen(
-            [str(CKAN.parent / "gunicorn"), "--chdir", str(ROOT / "config"),
-             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "120",
-             "wsgi:application"],
-            env=dict(os.environ, CKAN_INI=str(ROOT / "test.ini"), CKAN_SITE_URL=base_url,
-                     **env),
-            stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(base_url + "/api/3/action/status_show", timeout=5)
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start; see {log_path}")
-                time.sleep(0.3)
-        yield base_url, log_path
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
+    """The portal served by gunicorn with the test configuration and ``env`` (e.g.
+    CKAN_SQLALCHEMY_URL); yields (base URL, log path)."""
+    return served_by_gunicorn(ROOT / "test.ini", env, workers, log_name="faults-gunicorn")
 
 
 @pytest.fixture
