@@ -17,6 +17,26 @@ force=()
 [ "${FORCE:-0}" = 1 ] && force=(--force)
 started=$(date +%s)
 
+# The project's web server and harvest workers (make up) hold connections and locks on the
+# tables a forced restore replaces (the load would deadlock with them): when they serve the
+# portal being restored with FORCE=1, they are stopped for the restore and started again
+# after it, whatever its outcome.
+paused=()
+if [ ${#force[@]} -gt 0 ] && [ "$(realpath "$CKAN_INI")" = "$(realpath -m "$HG_ROOT/ckan.ini")" ]; then
+  pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+  if pid_alive "$HG_RUN/gunicorn.pid"; then paused+=(web); fi
+  if pid_alive "$HG_RUN/harvest-gather.pid"; then paused+=(harvest-workers); fi
+fi
+resume() {
+  for service in "${paused[@]}"; do bash "$HG_ROOT/scripts/$service.sh" start >/dev/null || true; done
+  [ ${#paused[@]} -eq 0 ] || say "Restore: started again: ${paused[*]}"
+}
+trap resume EXIT
+for service in "${paused[@]}"; do
+  say "Restore: stopping $service for the restore"
+  bash "$HG_ROOT/scripts/$service.sh" stop >/dev/null
+done
+
 say "Restore: checking $BACKUP, then loading it into the portal of $CKAN_INI"
 backup restore "$BACKUP" --ini "$CKAN_INI" --pg-bin "$PG_BIN" "${force[@]}" || exit 1
 say "Restore: database migrations (ckan db upgrade)"
