@@ -37,13 +37,10 @@ from ckanext.harvest.model import HarvestObject
 from . import fetch as fetching
 from . import missing, rdf
 from .messages import _, ui
+from ..translation import N_
 
 log = logging.getLogger(__name__)
 HARVESTER_NAME = "hautegaronne_dcat"
-
-
-def N_(message: str) -> str:  # marks a string for extraction
-    return message
 
 
 def _setting(key: str, default):

@@ -6,9 +6,7 @@ ckanext-harvest's templates (source pages, job list and job report) without over
 """
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    return message
+from ..translation import N_
 
 
 HARVEST_TEMPLATE_STRINGS = (

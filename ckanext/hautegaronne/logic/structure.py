@@ -14,15 +14,11 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import DataError
+from ..translation import N_
 
 __all__ = ["guard"]
 
 GUARDED = ("package_create", "package_update")
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction without translating it (babel's ``N_`` keyword)."""
-    return message
 
 
 ERROR_KEY = N_("Structure of the data")

@@ -15,14 +15,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchIndexError, SolrConnectionError
+from ..translation import N_
 
 __all__ = ["get_actions", "ERROR_KEY", "SearchUnavailable"]
-
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction without translating it (babel's ``N_`` keyword)."""
-    return message
 
 
 # The key of the error in the validation error's dict: the API's field name; the dataset

@@ -11,9 +11,7 @@ organisation or dataset type's code (snippets/search_result_text.html).
 """
 from __future__ import annotations
 
-
-def N_(message: str) -> str:
-    return message
+from ..translation import N_
 
 
 def ngettext(singular: str, plural: str, n: int = 1) -> str:
