@@ -179,9 +179,15 @@ cmd_start() {
       say "Solr: already running (pid $pid) at $BASE_URL"
       return 0
     fi
-    say "Solr: process $pid is up but not answering yet; waiting"
-    wait_until_ready "$pid"
-    return 0
+    if ! grep -q '^SOLR READY ' "$SOLR_LOG" 2>/dev/null; then
+      say "Solr: process $pid is up but not answering yet; waiting"
+      wait_until_ready "$pid"
+      return 0
+    fi
+    # Started, but without a core asked for since (e.g. make test's cores after make up):
+    # Solr discovers cores only when it starts.
+    say "Solr: running (pid $pid) without every core of: ${CORES[*]}; restarting to load them"
+    cmd_stop
   fi
   rm -f "$PIDFILE"
 
