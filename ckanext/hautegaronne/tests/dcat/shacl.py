@@ -1,13 +1,12 @@
 """DCAT-AP 3.0.1 SHACL validation for the tests.
 
-The official shapes and EU vocabularies are read from ``HG_DCAT_AP_DIR`` (default:
-``../shared/dcat-ap/`` from the project root); the vocabularies are merged into the data
-graph before validation (pyshacl checks class constraints on the data graph only).
+The official shapes and EU vocabularies are the repository's copies in ``tests/data/dcat-ap/``
+(see PROVENANCE.md there); the vocabularies are merged into the data graph before validation
+(pyshacl checks class constraints on the data graph only).
 """
 from __future__ import annotations
 
 import functools
-import os
 from collections import Counter
 from pathlib import Path
 
@@ -15,19 +14,16 @@ import rdflib
 from pyshacl import validate
 
 ROOT = Path(__file__).resolve().parents[4]
+DCAT_AP_DIR = Path(__file__).resolve().parents[1] / "data" / "dcat-ap"
 SHAPE_FILES = ("dcat-ap-3.0.1-SHACL.ttl", "dcat-ap-3.0.1-ranges.ttl")
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
-
-
-def dcat_ap_dir() -> Path:
-    return Path(os.environ.get("HG_DCAT_AP_DIR") or ROOT.parent / "shared" / "dcat-ap")
 
 
 @functools.cache
 def shapes() -> rdflib.Graph:
     graph = rdflib.Graph()
     for name in SHAPE_FILES:
-        graph.parse(dcat_ap_dir() / name)
+        graph.parse(DCAT_AP_DIR / name)
     # The 3.0.1 ranges file lists property shapes it never defines (e.g. one of
     # dcat:DistributionShape): pyshacl refuses such a reference, which constrains nothing.
     for shape, _, prop in list(graph.triples((None, SH.property, None))):
@@ -39,7 +35,7 @@ def shapes() -> rdflib.Graph:
 @functools.cache
 def vocabularies() -> rdflib.Graph:
     graph = rdflib.Graph()
-    for path in sorted((dcat_ap_dir() / "vocabularies").iterdir()):
+    for path in sorted((DCAT_AP_DIR / "vocabularies").iterdir()):
         graph.parse(path, format="xml" if path.suffix == ".rdf" else "turtle")
     return graph
 
