@@ -2,7 +2,47 @@
 that `make test` starts (PostgreSQL, Solr, Redis)."""
 from __future__ import annotations
 
+import os
+
 import pytest
+
+from . import outside_reads
+
+_OUTSIDE_READS_LOG = outside_reads.ROOT / "var" / "log" / f"outside-reads-{os.getpid()}.log"
+
+
+def pytest_configure(config):
+    """Records, for the whole session and the Python processes it starts, every read in the
+    checkout's parent folder outside the checkout (tests/outside_reads.py)."""
+    _OUTSIDE_READS_LOG.parent.mkdir(parents=True, exist_ok=True)
+    _OUTSIDE_READS_LOG.unlink(missing_ok=True)
+    os.environ[outside_reads.LOG_VARIABLE] = str(_OUTSIDE_READS_LOG)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(outside_reads.SITE), os.environ.get("PYTHONPATH")]))
+    outside_reads.install()
+
+
+def pytest_sessionfinish(session):
+    """A session that read outside the checkout fails, whatever its tests said."""
+    found = [f"{os.getpid()} {event} {path}" for event, path in outside_reads.recorded]
+    found += outside_reads.logged(_OUTSIDE_READS_LOG)
+    session.config.stash[_outside_key] = found
+    if found:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    found = config.stash.get(_outside_key, [])
+    if found:
+        terminalreporter.section("reads outside the checkout", red=True)
+        terminalreporter.line(f"{len(found)} file(s) or folder(s) read beside the checkout "
+                              f"({outside_reads.PARENT}); copy what the tests need into the "
+                              "repository (pid event path):", red=True)
+        for line in sorted(set(found))[:50]:
+            terminalreporter.line("  " + line)
+
+
+_outside_key = pytest.StashKey[list]()
 
 
 @pytest.fixture
