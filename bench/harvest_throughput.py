@@ -1,21 +1,31 @@
 """Benchmark: harvest throughput (datasets per minute) of the portal's harvester against the
-stock one, on the same loopback feed of 1,000 datasets, in one run.
+stock one, on feeds of the same shape (1,000 datasets), in one run.
 
   * stock:  ckanext-dcat's ``dcat_rdf`` harvester with the ``euro_dcat_ap_3`` profile alone;
   * portal: the ``hautegaronne_dcat`` harvester (safe fetching and parsing, owner enforcement,
     change detection) with ``euro_dcat_ap_3 hautegaronne_dcat_ap`` (the incoming mapping).
 
-The feed (Turtle, one page, served by ``http.server`` on 127.0.0.1) is in the shape of a
+The feeds (Turtle, one page, served by ``http.server`` on 127.0.0.1) are in the shape of a
 commune platform's export: ``slug@domain`` identifiers, EU themes and frequencies, the
 Licence Ouverte URL, an INSEE commune IRI, a contact point, two distributions per dataset.
-Each harvester imports it into its own organisation, synchronously (gather, then fetch and
-import of every object, as the queue consumers do), with indexing in Solr. A second run of
-the portal harvester on the unchanged feed is also timed (datasets left untouched).
+Each harvester imports its own feed into its own organisation, synchronously (gather, then
+fetch and import of every object, as the queue consumers do), with indexing in Solr. The two
+feeds are byte for byte the same size and differ only in the platform's domain (hence in
+every identifier and URI): the portal refuses an identifier another dataset already has,
+so the portal harvester cannot re-import the datasets the stock one imported first. A second
+run of the portal harvester on its unchanged feed is also timed (datasets left untouched).
+
+A run in which a harvest object errored, or a harvester did not add (or, on the second run,
+leave untouched) every dataset, prints why and exits non-zero instead of printing a ratio.
+``--datasets N`` (default 1,000); ``--tiny``: 5 datasets (make test); ``--same-identifiers``
+serves both harvesters the same feed, as this benchmark once did: the portal then errors on
+every dataset, and the run must fail (tests/test_benchmarks.py checks it does).
 
 Run with ``make bench`` (scratch test database; it empties that database).
 """
 from __future__ import annotations
 
+import argparse
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,9 +33,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import _scratch  # the scratch portal shared by the benchmarks (bench/ is on sys.path)
 
 TOTAL = 1000
+# One commune platform's domain per harvester (the same length: same-sized feeds).
+DOMAINS = {"stock": "data.commune-a.example", "portal": "data.commune-b.example"}
 
 
-def _feed() -> bytes:
+def _feed(total: int, domain: str) -> bytes:
     from ckanext.hautegaronne import territory
 
     communes = sorted(territory.territory().communes)
@@ -35,14 +47,14 @@ def _feed() -> bytes:
 @prefix dct: <http://purl.org/dc/terms/> .
 @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-<https://data.commune.example/catalog> a dcat:Catalog ; dct:title "Catalogue" .
-"""]
-    for n in range(TOTAL):
+<https://{domain}/catalog> a dcat:Catalog ; dct:title "Catalogue" .
+""".replace("{domain}", domain)]
+    for n in range(total):
         slug = f"jeu-de-donnees-{n}"
-        base = f"https://data.commune.example/explore/dataset/{slug}"
-        parts.append(f"""<https://data.commune.example/catalog> dcat:dataset <{base}/> .
+        base = f"https://{domain}/explore/dataset/{slug}"
+        parts.append(f"""<https://{domain}/catalog> dcat:dataset <{base}/> .
 <{base}/> a dcat:Dataset ;
-  dct:identifier "{slug}@data.commune.example" ;
+  dct:identifier "{slug}@{domain}" ;
   dct:title "Jeu de données n°{n}" ;
   dct:description "Description du jeu de données {n}, produit par la commune." ;
   dcat:keyword "mot-clé {n % 50}", "commune" ;
@@ -53,7 +65,7 @@ def _feed() -> bytes:
   dct:temporal [ a dct:PeriodOfTime ; dcat:startDate "2020-01-01"^^xsd:date ;
                  dcat:endDate "2024-12-31"^^xsd:date ] ;
   dcat:contactPoint [ a vcard:Organization ; vcard:fn "Service données" ;
-                      vcard:hasEmail <mailto:donnees@commune.example> ] ;
+                      vcard:hasEmail <mailto:donnees@{domain}> ] ;
   dcat:distribution <{base}/csv>, <{base}/json> .
 <{base}/csv> a dcat:Distribution ; dct:title "Export CSV" ;
   dcat:downloadURL <{base}/exports/csv> ; dct:format "CSV" ; dcat:mediaType "text/csv" .
@@ -63,12 +75,17 @@ def _feed() -> bytes:
     return "".join(parts).encode("utf-8")
 
 
-def _serve(body: bytes) -> tuple[ThreadingHTTPServer, str]:
+def _serve(feeds: dict[str, bytes]) -> tuple[ThreadingHTTPServer, str]:
+    """Serves each feed at /<name>.ttl; returns the server and its base URL."""
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
             pass
 
         def do_GET(self):
+            body = feeds.get(self.path.strip("/").removesuffix(".ttl"))
+            if body is None:
+                self.send_error(404)
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/turtle; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
@@ -79,7 +96,7 @@ def _serve(body: bytes) -> tuple[ThreadingHTTPServer, str]:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/catalog.ttl"
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def _context() -> dict:
@@ -120,18 +137,43 @@ def _harvest(org: dict, url: str, source_type: str, name: str, source=None) -> t
     elapsed = time.perf_counter() - start
     tk.get_action("harvest_jobs_run")(_context(), {"source_id": source["id"]})
     model.Session.remove()
-    stats = tk.get_action("harvest_job_show")(_context(), {"id": job_dict["id"]})["stats"]
-    return source, elapsed, stats
+    job = tk.get_action("harvest_job_show")(_context(), {"id": job_dict["id"]})
+    return source, elapsed, job
 
 
-def main() -> None:
+def _errors(name: str, job: dict, expected: dict[str, int]) -> list[str]:
+    """What went wrong in one harvest: errored objects and gather errors (with their
+    messages), or datasets not handled as ``expected`` (e.g. {"added": 1000})."""
+    stats = job["stats"]
+    errors = [f"{name}: {count} {status} datasets, expected {wanted}"
+              for status, wanted in expected.items()
+              if (count := stats.get(status, 0)) != wanted]
+    if stats.get("errored"):
+        errors.append(f"{name}: {stats['errored']} errored")
+    for summary in ("gather_error_summary", "object_error_summary"):
+        for row in job.get(summary) or []:
+            errors.append(f"{name}: {row['error_count']} x {row['message'].strip()[:300]}")
+    return errors
+
+
+def main(argv: list[str] | None = None) -> None:
     import ckan.plugins.toolkit as tk
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=int, default=TOTAL)
+    parser.add_argument("--same-identifiers", action="store_true",
+                        help="serve the stock feed to both harvesters (the run must fail)")
+    args = _scratch.arguments(parser, {"datasets": 5}, argv)
 
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
         _scratch.reset_db()
-        server, url = _serve(_feed())
+        feeds = {name: _feed(args.datasets, domain) for name, domain in DOMAINS.items()}
+        server, base = _serve(feeds)
+        urls = {name: f"{base}/{name}.ttl" for name in feeds}
+        if args.same_identifiers:
+            urls["portal"] = urls["stock"]
         tk.config["ckanext.hautegaronne.harvest.allowed_private_hosts"] = "127.0.0.1"
         stock_org = _org("stock", "31149", "213101496")
         portal_org = _org("portail", "31069", "213100696")
@@ -139,23 +181,29 @@ def main() -> None:
         results = {}
         try:
             tk.config["ckanext.dcat.rdf.profiles"] = "euro_dcat_ap_3"
-            _, elapsed, stats = _harvest(stock_org, url, "dcat_rdf", "stock")
-            results["stock"] = (elapsed, stats)
+            _, elapsed, job = _harvest(stock_org, urls["stock"], "dcat_rdf", "stock")
+            results["stock"] = (elapsed, job, {"added": args.datasets})
         finally:
             tk.config["ckanext.dcat.rdf.profiles"] = profiles
-        source, elapsed, stats = _harvest(portal_org, url, "hautegaronne_dcat", "portail")
-        results["portal"] = (elapsed, stats)
-        _, elapsed, stats = _harvest(portal_org, url, "hautegaronne_dcat", "portail", source)
-        results["portal, 2nd run"] = (elapsed, stats)
+        source, elapsed, job = _harvest(portal_org, urls["portal"], "hautegaronne_dcat",
+                                        "portail")
+        results["portal"] = (elapsed, job, {"added": args.datasets})
+        _, elapsed, job = _harvest(portal_org, urls["portal"], "hautegaronne_dcat", "portail",
+                                   source)
+        results["portal, 2nd run"] = (elapsed, job, {"added": 0, "updated": 0,
+                                                     "not modified": args.datasets})
         server.shutdown()
 
     rates = {}
-    for name, (elapsed, stats) in results.items():
+    for name, (elapsed, job, _) in results.items():
+        stats = job["stats"]
         done = sum(stats.get(k, 0) for k in ("added", "updated", "not modified"))
         rates[name] = done / elapsed * 60
         print(f"   {name:16s}: {elapsed:7.1f} s, {rates[name]:7.0f} datasets/min "
               f"(added {stats.get('added', 0)}, not modified {stats.get('not modified', 0)}, "
               f"errored {stats.get('errored', 0)})")
+    _scratch.fail_on_errors([error for name, (_, job, expected) in results.items()
+                             for error in _errors(name, job, expected)])
     print(f"   ratio portal / stock (datasets per minute): "
           f"{rates['portal'] / rates['stock']:.2f}")
 

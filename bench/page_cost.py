@@ -27,7 +27,10 @@ through several datasets and publishers; median and 95th percentile of the clien
 latency per page and server, and the ratios.
 
 ``--rounds N`` (default 60), ``--keep-data`` (reuse the datasets already in the scratch
-database: skips the reset), ``--only portal,vanilla`` to run a subset.
+database: skips the reset), ``--only portal,vanilla`` to run a subset, ``--datasets`` and
+``--publishers`` for other sizes; ``--tiny``: 6 publishers, 6 datasets, one round (make
+test). A page answered with another status than 200, or a server that does not start, prints
+why and exits non-zero instead of printing ratios.
 
 Run with ``make bench BENCH=bench/page_cost.py`` (scratch test database; it empties it).
 """
@@ -76,9 +79,10 @@ def _site_context() -> dict:
     return {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
 
 
-def _publishers() -> list[dict]:
+def _publishers(count: int = PUBLISHERS) -> list[dict]:
     """30 publishers: the département, 8 EPCI, 18 communes (through the onboarding, as an
-    administrator adds them) and 3 affiliated bodies (through organization_create)."""
+    administrator adds them) and 3 affiliated bodies (through organization_create); fewer
+    EPCI and communes for a smaller ``count``."""
     import ckan.plugins.toolkit as tk
 
     from ckanext.hautegaronne import territory
@@ -86,7 +90,8 @@ def _publishers() -> list[dict]:
     from ckanext.hautegaronne.publishers import onboarding
 
     data = territory.territory()
-    codes = ["31"] + sorted(data.epcis)[:8] + sorted(data.communes)[:18]
+    epcis = min(8, max(1, (count - 4) // 3))
+    codes = ["31"] + sorted(data.epcis)[:epcis] + sorted(data.communes)[:count - 4 - epcis]
     orgs = []
     for code in codes:
         outcome = onboarding.add(onboarding.resolve(code))
@@ -95,7 +100,7 @@ def _publishers() -> list[dict]:
         orgs.append(tk.get_action("organization_create")(
             _site_context(), {"type": "etablissement", "siren": demo_publishers.DEPARTEMENT_SIREN,
                               **body}))
-    assert len(orgs) == PUBLISHERS, len(orgs)
+    assert len(orgs) == count, len(orgs)
     return orgs
 
 
@@ -105,7 +110,7 @@ def _coverage_code(org: dict) -> str:
     return spatial.publisher_code(org) or "31"
 
 
-def _datasets(orgs: list[dict]) -> list[str]:
+def _datasets(orgs: list[dict], total: int = TOTAL) -> list[str]:
     import ckan.plugins.toolkit as tk
 
     from ckanext.hautegaronne.dcat import spatial
@@ -113,7 +118,7 @@ def _datasets(orgs: list[dict]) -> list[str]:
     rng = random.Random(31)
     names = []
     started = time.monotonic()
-    for index in range(TOTAL):
+    for index in range(total):
         org = orgs[index % len(orgs)]
         title, keywords, themes, frequency = FAMILIES[index % len(FAMILIES)]
         year = 2015 + index % 11
@@ -154,7 +159,7 @@ def _datasets(orgs: list[dict]) -> list[str]:
     return names
 
 
-def build_data() -> None:
+def build_data(total: int = TOTAL, publishers: int = PUBLISHERS) -> None:
     """Empty the scratch database and Solr core, create the publishers and datasets."""
     import ckan.lib.search as search
     from ckan.common import config
@@ -165,8 +170,8 @@ def build_data() -> None:
         _scratch.reset_db()
         search.clear_all()
         config["ckan.search.solr_commit"] = False  # one commit at the end
-        orgs = _publishers()
-        _datasets(orgs)
+        orgs = _publishers(publishers)
+        _datasets(orgs, total)
         search.commit()
 
 
@@ -287,7 +292,7 @@ class Server:
 
 # ------------------------------------------------------------------ measure
 
-def _targets() -> tuple[list[str], list[tuple[str, str]]]:
+def _targets(total: int = TOTAL) -> tuple[list[str], list[tuple[str, str]]]:
     """Dataset names, and (publisher name, publisher type), read from the scratch database."""
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
@@ -295,7 +300,7 @@ def _targets() -> tuple[list[str], list[tuple[str, str]]]:
         import ckan.plugins.toolkit as tk
 
         result = tk.get_action("package_search")({}, {"q": "name:bench-*", "rows": 0})
-        if result["count"] < TOTAL:
+        if result["count"] < total:
             raise SystemExit(f"only {result['count']} benchmark datasets are indexed: "
                              "run without --keep-data")
         from ckan import model
@@ -304,8 +309,8 @@ def _targets() -> tuple[list[str], list[tuple[str, str]]]:
         orgs = sorted((group.name, group.type) for group in model.Session.query(model.Group)
                       .filter_by(is_organization=True, state="active"))
     rng = random.Random(7)
-    datasets = [f"bench-{rng.randrange(TOTAL):04d}" for _ in range(10)]
-    publishers = rng.sample(orgs, 8)
+    datasets = [f"bench-{rng.randrange(total):04d}" for _ in range(10)]
+    publishers = rng.sample(orgs, min(8, len(orgs)))
     return datasets, publishers
 
 
@@ -326,8 +331,8 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def measure(servers: list[Server], rounds: int, warmup: int) -> dict:
-    datasets, publishers = _targets()
+def measure(servers: list[Server], rounds: int, warmup: int, total: int = TOTAL) -> dict:
+    datasets, publishers = _targets(total)
     timings = {s.name: {} for s in servers}
     for round_ in range(-warmup, rounds):
         order = servers[round_ % len(servers):] + servers[:round_ % len(servers)]
@@ -360,20 +365,28 @@ def report(timings: dict) -> None:
         print(line)
     if ratios:
         print("(ratios: median / p95)")
+    for a, b in ratios:  # a visit of the four pages
+        total = {name: sum(statistics.median(timings[name][page]) for page in pages)
+                 for name in (a, b)}
+        print(f"ratio {a}/{b}, the four pages (sum of medians): {total[a] / total[b]:.2f}")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=60)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--datasets", type=int, default=TOTAL)
+    parser.add_argument("--publishers", type=int, default=PUBLISHERS)
     parser.add_argument("--keep-data", action="store_true")
     parser.add_argument("--only", default="vanilla,stock,portal")
-    args = parser.parse_args()
+    args = _scratch.arguments(parser, {"rounds": 1, "warmup": 1, "datasets": 6,
+                                       "publishers": 6}, argv)
 
     if not args.keep_data:
         started = time.monotonic()
-        print(f"  creating {PUBLISHERS} publishers and {TOTAL} datasets", flush=True)
-        build_data()
+        print(f"  creating {args.publishers} publishers and {args.datasets} datasets",
+              flush=True)
+        build_data(args.datasets, args.publishers)
         print(f"  data ready in {time.monotonic() - started:.0f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-page-cost-") as folder:
         configs = _write_configs(Path(folder))
@@ -383,7 +396,9 @@ def main() -> None:
                 server.wait()
             print(f"  {len(servers)} servers up; {args.warmup} warm-up rounds, "
                   f"{args.rounds} measured rounds", flush=True)
-            timings = measure(servers, args.rounds, args.warmup)
+            timings = measure(servers, args.rounds, args.warmup, args.datasets)
+        except (RuntimeError, OSError) as error:  # a server not started, a page not served
+            _scratch.fail_on_errors([str(error)])
         finally:
             for server in servers:
                 server.stop()

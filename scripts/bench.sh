@@ -15,12 +15,17 @@ cd "$HG_ROOT"
 "$HG_VENV/bin/ckan" -c test.ini db init >"$HG_LOG/ckan-bench-db-init.log" 2>&1 \
   || die "CKAN: bench database initialisation failed; see $HG_LOG/ckan-bench-db-init.log"
 # BENCH: the benchmarks to run (paths, space-separated), default every bench/*.py;
-# BENCH_ARGS: arguments passed to each (e.g. BENCH_ARGS="--rounds 30").
+# BENCH_ARGS: arguments passed to each (e.g. BENCH_ARGS="--rounds 30"; BENCH_ARGS=--tiny
+# runs each at the tiny size `make test` checks them at). A benchmark whose run had errors
+# exits non-zero: so does this script, after running the others.
 status=0
 for bench in ${BENCH:-bench/[!_]*.py}; do
   echo "==> $bench"
   [ -f "$bench" ] || die "no benchmark $bench"
+  rc=0
   # shellcheck disable=SC2086  # BENCH_ARGS is a list of words
-  "$HG_VENV/bin/python" "$bench" ${BENCH_ARGS:-} || status=1
+  "$HG_VENV/bin/python" "$bench" ${BENCH_ARGS:-} || rc=$?
+  echo "<== $bench: exit $rc"
+  [ "$rc" -eq 0 ] || status=1
 done
 exit $status
