@@ -23,7 +23,7 @@ Phases, in one run:
      /dataset/<name>.rdf), API reads (package_show, package_search with facets). Prints
      requests/s, latency p50/p90/p99, socket errors, 4xx and 5xx (goal: 0 of 5xx), the
      ratios portal/vanilla and the resident memory (ps RSS) of each worker.
-  2. harvest load (portal only): a steady, moderate user load (wrk connections with think
+  2. harvest load (portal only, on the server of phase 1): a steady, moderate user load (wrk connections with think
      time, about half of the measured throughput) for ``--harvest-duration`` seconds
      without, then with, a harvester paging through the whole /catalog.ttl (one request at
      a time, page after page, pass after pass, as a national catalogue does); prints user
@@ -324,6 +324,24 @@ def _errors(label: str, r: dict) -> list[str]:
     return errors
 
 
+def harvest_load(server: Server, paths: Path, rps: float, seconds: int) -> tuple:
+    """Phase 2 on a warm portal server: a steady user load without, then with, a harvester
+    paging through the catalog. Returns (users, think ms, seconds of a pass alone, pages,
+    wrk result without, wrk result with, the harvester)."""
+    users = 4
+    # Each connection waits so that the offered load is about half the throughput.
+    think = max(50, int(users * 1000 / max(rps / 2, 0.1)))
+    alone, pages = harvest_pass(server.url)
+    quiet = wrk(server, paths, seconds, users, think)
+    harvester = Harvester(server.url)
+    harvester.start()
+    busy = wrk(server, paths, seconds, users, think)
+    harvester.stop.set()
+    harvester.join(300)
+    busy["log_errors"], busy["log"] = server.errors_logged(), server.log
+    return users, think, alone, pages, quiet, busy, harvester
+
+
 # ------------------------------------------------------------------ main
 
 def main(argv: list[str] | None = None) -> None:
@@ -346,7 +364,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--skip-baseline", action="store_true")
     parser.add_argument("--skip-harvest", action="store_true")
     args = _scratch.arguments(parser, {
-        "duration": 3, "baseline_duration": 3, "harvest_duration": 3, "datasets": 6,
+        "duration": 2, "baseline_duration": 2, "harvest_duration": 2, "datasets": 6,
         "publishers": 6, "connections": 2, "workers": 1, "threads": 1, "sweep": False,
         "probe": 0}, argv)
     if not shutil.which("wrk"):
@@ -404,6 +422,10 @@ def main(argv: list[str] | None = None) -> None:
                 r = wrk(server, paths[kind], seconds, args.connections)
                 r["rss"] = server.worker_rss_mb()
                 r["log_errors"], r["log"] = server.errors_logged(), server.log
+                if kind == "portal" and not args.skip_harvest:
+                    # phase 2 on the same, warm, server (reported below)
+                    harvest = harvest_load(server, paths["portal"], r["rps"],
+                                           args.harvest_duration)
         results[kind] = r
         _report(f"{kind} ({server.label})", r)
         print(f"   {'':28} worker RSS {mean(r['rss']):.0f} MiB each (ps), "
@@ -419,23 +441,10 @@ def main(argv: list[str] | None = None) -> None:
     print("   5xx and socket errors: 0 (goal 0)")
 
     if not args.skip_harvest:
-        rps = results["portal"]["rps"]
-        users = 4
-        # Each connection waits so that the offered load is about half the throughput.
-        think = max(50, int(users * 1000 / (rps / 2)))
+        users, think, alone, pages, quiet, busy, harvester = harvest
         print(f"== harvest load (portal, {users} users each waiting {think} ms between "
               f"requests, {args.harvest_duration} s without then with the harvester)")
-        with Server("portal", args.workers, args.threads) as server:
-            wrk(server, paths["portal"], warm, args.connections)
-            alone, pages = harvest_pass(server.url)
-            print(f"   harvest pass alone: {pages} pages in {alone:.1f} s")
-            quiet = wrk(server, paths["portal"], args.harvest_duration, users, think)
-            harvester = Harvester(server.url)
-            harvester.start()
-            busy = wrk(server, paths["portal"], args.harvest_duration, users, think)
-            harvester.stop.set()
-            harvester.join(300)
-            busy["log_errors"], busy["log"] = server.errors_logged(), server.log
+        print(f"   harvest pass alone: {pages} pages in {alone:.1f} s")
         _report("users, no harvest", quiet)
         _report("users, harvest running", busy)
         errors = _errors("harvest load, no harvest", quiet) + _errors(
