@@ -44,6 +44,7 @@ __all__ = [
     "hautegaronne_departement_url",
     "hautegaronne_error_page",
     "humanize_entity_type",
+    "hautegaronne_facet_gettext",
 ]
 
 _SCHEMA_SITE = "https://schema.data.gouv.fr/"
@@ -490,6 +491,20 @@ def _publisher_type_texts() -> dict[str, str]:
         "add association link": tk._("Add to a publisher"),
         "no associated label": tk._("There are no publishers associated with this dataset."),
     }
+
+
+# Core's accessible name of a facet link, which names the facet by its code ("res_format").
+FACET_LINK_NAME = "Search datasets by {name}: {label}"
+
+
+def hautegaronne_facet_gettext(message: str, **variables: Any) -> str:
+    """``_`` for core's facet list (templates/snippets/facet_list.html): a facet link's
+    accessible name is its visible label (WCAG 2.5.3) in every language, without a
+    translation that drops an argument (GNU msgfmt -c refuses those); other strings are
+    translated as usual."""
+    if message == FACET_LINK_NAME:
+        return "{label}"
+    return tk._(message, **variables)
 
 
 @tk.chained_helper
