@@ -1,4 +1,4 @@
-"""Template helpers of the DCAT concern (registered through ckanext/hautegaronne/helpers.py)."""
+"""Template helpers of the DCAT concern (registered by the plugin, see ``registration``)."""
 from __future__ import annotations
 
 import functools
@@ -68,3 +68,23 @@ def structured_data(next_helper, dataset_dict: dict, profiles: list | None = Non
     # As ckanext-dcat does: re-indented, and escaped for an HTML <script> element.
     return json.dumps(json.loads(output), sort_keys=True, indent=4, separators=(",", ": "),
                       cls=json.JSONEncoderForHTML)
+
+
+def hautegaronne_spatial_choices(field: dict | None = None) -> list[dict]:
+    """The territory's entities (département, EPCI, communes), for ``choices_helper``."""
+    return spatial_choices()
+
+
+def hautegaronne_licence_choices(field: dict | None = None) -> list[dict]:
+    """The portal's licences, for ``choices_helper``."""
+    return licence_choices()
+
+
+def get_helpers() -> dict:
+    return {
+        "hautegaronne_spatial_choices": hautegaronne_spatial_choices,
+        "hautegaronne_licence_choices": hautegaronne_licence_choices,
+        "hautegaronne_publisher_catalog_url": publisher_catalog_url,
+        # chained over ckanext-dcat's helper of the same name
+        "structured_data": structured_data,
+    }

@@ -552,3 +552,31 @@ def hautegaronne_error_page(code: Any, name: str | None, content: Any) -> dict:
     if text and (not content or str(content) in stock):
         content = text
     return {"name": title, "content": content}
+
+
+def get_helpers() -> dict:
+    """The theme's template helpers (registered by the plugin, see ``registration``)."""
+    return {
+        "hautegaronne_site_stats": hautegaronne_site_stats,
+        "hautegaronne_home_themes": hautegaronne_home_themes,
+        "hautegaronne_latest_datasets": hautegaronne_latest_datasets,
+        "hautegaronne_popular_datasets": hautegaronne_popular_datasets,
+        "hautegaronne_most_viewed_datasets": hautegaronne_most_viewed_datasets,
+        "hautegaronne_views_tracked": hautegaronne_views_tracked,
+        "hautegaronne_publishers_by_type": hautegaronne_publishers_by_type,
+        "hautegaronne_publisher_type_label": hautegaronne_publisher_type_label,
+        "hautegaronne_license_plain": hautegaronne_license_plain,
+        "hautegaronne_frequency_label": hautegaronne_frequency_label,
+        "hautegaronne_theme_label": hautegaronne_theme_label,
+        "hautegaronne_dataset_extent": hautegaronne_dataset_extent,
+        "hautegaronne_dataset_publisher": hautegaronne_dataset_publisher,
+        "hautegaronne_map_config": hautegaronne_map_config,
+        "hautegaronne_schema_conformity": hautegaronne_schema_conformity,
+        "hautegaronne_dcat_links": hautegaronne_dcat_links,
+        "hautegaronne_contact_email": hautegaronne_contact_email,
+        "hautegaronne_accessibility_status": hautegaronne_accessibility_status,
+        "hautegaronne_departement_url": hautegaronne_departement_url,
+        "hautegaronne_error_page": hautegaronne_error_page,
+        "humanize_entity_type": humanize_entity_type,
+        "hautegaronne_facet_gettext": hautegaronne_facet_gettext,
+    }
