@@ -12,6 +12,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from . import registration, security
 from .dcat import licences as dcat_licences
+from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
 from .monitoring import views as monitoring_views
 from .operations import views as operations_views
@@ -44,6 +45,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = dcat_licences.licence_file_url()
         registration.check()
+        dcat_profile.check_profiles_setting(config.get("ckanext.dcat.rdf.profiles"))
 
     # IValidators, ITemplateHelpers, IAuthFunctions, IActions (see registration.py)
 

@@ -5,10 +5,9 @@ import functools
 
 import ckan.plugins.toolkit as tk
 import simplejson as json
-from ckanext.dcat.processors import RDFSerializer
 
 from .. import territory
-from . import licences, serializer, spatial
+from . import adapter, licences, spatial
 
 CATALOG_FORMATS = ("ttl", "rdf", "jsonld", "xml")
 
@@ -48,13 +47,6 @@ def spatial_label(code: str) -> str | None:
     return found["text"] if found else None
 
 
-class _StructuredDataSerializer(RDFSerializer):
-    """ckanext-dcat's serializer with its profile classes loaded once per process."""
-
-    def _load_profiles(self, profile_names):
-        return list(serializer.profile_classes(tuple(profile_names)))
-
-
 @tk.chained_helper
 def structured_data(next_helper, dataset_dict: dict, profiles: list | None = None) -> str:
     """The schema.org JSON-LD that ckanext-dcat's ``structured_data`` plugin embeds in
@@ -63,7 +55,7 @@ def structured_data(next_helper, dataset_dict: dict, profiles: list | None = Non
     cost of the dataset page over vanilla CKAN: bench/page_cost.py)."""
     if not profiles:
         profiles = tk.config.get("ckanext.dcat.structured_data.profiles") or ["schemaorg"]
-    output = _StructuredDataSerializer(profiles=profiles).serialize_dataset(
+    output = adapter.PortalSerializer(profiles=profiles).serialize_dataset(
         dataset_dict, _format="jsonld")
     # As ckanext-dcat does: re-indented, and escaped for an HTML <script> element.
     return json.dumps(json.loads(output), sort_keys=True, indent=4, separators=(",", ": "),
