@@ -2,8 +2,8 @@
 
 The catalog of 1,000 datasets is serialized in pages of 100 (Turtle), in one run, by
   * stock:  ckanext-dcat's RDFSerializer with ``euro_dcat_ap_3`` alone;
-  * portal: the portal's serializer (Hydra paging) with ``euro_dcat_ap_3 hautegaronne_dcat_ap``
-    (the configured chain), which carries more: publisher SIREN/ADMS type/e-mail, French theme
+  * portal: the portal's serializer (Hydra paging) with ``hautegaronne_dcat_ap`` (the
+    configured profile, ``euro_dcat_ap_3`` extended), which carries more: publisher SIREN/ADMS type/e-mail, French theme
     labels, the territory polygon, licences linked to the EU list...
 The 1,000 datasets are the demo datasets (``ckan hautegaronne demo``, with their real
 publishers) as ``package_show`` returns them, repeated with distinct ids and spread over the
@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         datasets = _datasets(args.datasets)
         pages = [datasets[i:i + args.per_page] for i in range(0, args.datasets, args.per_page)]
         variants = {"stock": (["euro_dcat_ap_3"], False),
-                    "portal": (["euro_dcat_ap_3", "hautegaronne_dcat_ap"], True)}
+                    "portal": (["hautegaronne_dcat_ap"], True)}
         errors = []
         for name, (profiles, portal) in variants.items():  # (also a warm-up)
             written = []

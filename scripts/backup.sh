@@ -13,8 +13,13 @@ BACKUP_DIR="${BACKUP_DIR:-$HG_VAR/backups}"
 umask 077
 started=$(date +%s)
 say "Backup of the portal configured by $CKAN_INI into $BACKUP_DIR"
+# The checkout's own knowledge (where its secrets are, its commit) is passed in: the
+# installed package does not look for a checkout.
+extra=()
+[ -f "$HG_VAR/secrets.env" ] && extra+=(--secrets-file "$HG_VAR/secrets.env")
+revision=$(git -C "$HG_ROOT" rev-parse HEAD 2>/dev/null) && extra+=(--source-revision "$revision")
 folder=$("$HG_VENV/bin/python" -m ckanext.hautegaronne.operations.backup create "$BACKUP_DIR" \
-  --ini "$CKAN_INI" --pg-bin "$PG_BIN" --keep "${BACKUP_KEEP:-0}") \
+  --ini "$CKAN_INI" --pg-bin "$PG_BIN" --keep "${BACKUP_KEEP:-0}" "${extra[@]}") \
   || die "Backup failed (see the message above); no backup folder was written"
 say "Backup written in $(( $(date +%s) - started )) s: $folder"
 say "Restore it with: make restore BACKUP=$folder"

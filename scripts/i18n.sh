@@ -16,7 +16,7 @@ extract() {
   for lang in fr en; do
     po="$I18N/$lang/LC_MESSAGES/$DOMAIN.po"
     if [ -f "$po" ]; then
-      "$PYBABEL" update -D "$DOMAIN" -i "$I18N/$DOMAIN.pot" -d "$I18N" -l "$lang" --no-fuzzy-matching >/dev/null
+      "$PYBABEL" update -D "$DOMAIN" -i "$I18N/$DOMAIN.pot" -d "$I18N" -l "$lang" --no-fuzzy-matching --ignore-obsolete >/dev/null
     else
       "$PYBABEL" init -D "$DOMAIN" -i "$I18N/$DOMAIN.pot" -d "$I18N" -l "$lang" >/dev/null
     fi

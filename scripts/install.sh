@@ -11,6 +11,7 @@ DEBIAN_PACKAGES=(
   openjdk-17-jdk-headless maven       # the Solr launcher
   chromium nodejs npm fonts-dejavu-core  # browser tests: Debian's Chromium, axe-core from npm
   wrk                                 # load generator of bench/throughput.py
+  gettext                             # msgfmt -c checks the catalogues (tests/theme/test_i18n.py)
 )
 
 missing=()

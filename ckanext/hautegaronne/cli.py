@@ -71,6 +71,7 @@ def publishers_list() -> None:
     click.echo(f"{len(rows)} publishers")
 
 
-from .operations.cli import search_index_group  # noqa: E402  (ckan hautegaronne search-index)
+from .operations.cli import backup_group, search_index_group  # noqa: E402  (ckan hautegaronne search-index, backup)
 
 hautegaronne.add_command(search_index_group)
+hautegaronne.add_command(backup_group)

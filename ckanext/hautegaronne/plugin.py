@@ -10,30 +10,24 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 
-from .dcat import actions as dcat_actions
+from . import registration, security
 from .dcat import licences as dcat_licences
-from .dcat import validators as dataset_validators
+from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
-from .harvest import auth as harvest_auth
-from .logic import structure
 from .monitoring import views as monitoring_views
-from .operations import actions as operations_actions
 from .operations import views as operations_views
-from .publishers import auth as publisher_auth
-from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
-from . import security
 from .theme import search as theme_search
 from .theme import views as theme_views
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli
-@tk.blanket.helpers
 class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
     p.implements(p.IValidators)
+    p.implements(p.ITemplateHelpers)
     p.implements(p.IAuthFunctions)
     p.implements(p.IBlueprint)
     p.implements(p.IActions)
@@ -50,17 +44,22 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "hautegaronne")
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = dcat_licences.licence_file_url()
+        registration.check()
+        dcat_profile.check_profiles_setting(config.get("ckanext.dcat.rdf.profiles"))
 
-    # IValidators
+    # IValidators, ITemplateHelpers, IAuthFunctions, IActions (see registration.py)
 
     def get_validators(self) -> dict:
-        return {**publisher_validators.get_validators(), **dataset_validators.get_validators()}
+        return registration.validators()
 
-    # IAuthFunctions
+    def get_helpers(self) -> dict:
+        return registration.helpers()
 
     def get_auth_functions(self) -> dict:
-        publisher_rules = publisher_auth.get_auth_functions()
-        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules)}
+        return registration.auth_functions()
+
+    def get_actions(self) -> dict:
+        return registration.actions()
 
     # IBlueprint
 
@@ -68,11 +67,6 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
                 *monitoring_views.get_blueprints()]
-
-    # IActions
-
-    def get_actions(self) -> dict:
-        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
 
     # IMiddleware
 

@@ -205,3 +205,8 @@ def byte_size(value: Any) -> Any:
     if not 0 <= size <= MAX_BYTE_SIZE:
         raise tk.Invalid(message)
     return size
+
+
+def get_validators() -> dict:
+    """The guards shared by the dataset's and the publishers' schemas."""
+    return {"hautegaronne_text": text}

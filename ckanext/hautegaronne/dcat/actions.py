@@ -66,8 +66,8 @@ def hautegaronne_publisher_catalog_show(context: dict, data_dict: dict) -> str:
     org = tk.get_action("organization_show")(context.copy(), {
         "id": tk.get_or_bust(data_dict, "id"), "include_datasets": False,
         "include_users": False, "include_followers": False})
-    from .profile import _org_fields
-    fields = _org_fields(org)
+    from .profile import organization_fields
+    fields = organization_fields(org)
     search = _search(context, data_dict, [f'owner_org:"{org["id"]}"'])
     from . import spatial
     catalog = {

@@ -1,14 +1,13 @@
-"""Template helpers of the DCAT concern (registered through ckanext/hautegaronne/helpers.py)."""
+"""Template helpers of the DCAT concern (registered by the plugin, see ``registration``)."""
 from __future__ import annotations
 
 import functools
 
 import ckan.plugins.toolkit as tk
 import simplejson as json
-from ckanext.dcat.processors import RDFSerializer
 
 from .. import territory
-from . import licences, serializer, spatial
+from . import adapter, licences, spatial
 
 CATALOG_FORMATS = ("ttl", "rdf", "jsonld", "xml")
 
@@ -48,13 +47,6 @@ def spatial_label(code: str) -> str | None:
     return found["text"] if found else None
 
 
-class _StructuredDataSerializer(RDFSerializer):
-    """ckanext-dcat's serializer with its profile classes loaded once per process."""
-
-    def _load_profiles(self, profile_names):
-        return list(serializer.profile_classes(tuple(profile_names)))
-
-
 @tk.chained_helper
 def structured_data(next_helper, dataset_dict: dict, profiles: list | None = None) -> str:
     """The schema.org JSON-LD that ckanext-dcat's ``structured_data`` plugin embeds in
@@ -63,8 +55,28 @@ def structured_data(next_helper, dataset_dict: dict, profiles: list | None = Non
     cost of the dataset page over vanilla CKAN: bench/page_cost.py)."""
     if not profiles:
         profiles = tk.config.get("ckanext.dcat.structured_data.profiles") or ["schemaorg"]
-    output = _StructuredDataSerializer(profiles=profiles).serialize_dataset(
+    output = adapter.PortalSerializer(profiles=profiles).serialize_dataset(
         dataset_dict, _format="jsonld")
     # As ckanext-dcat does: re-indented, and escaped for an HTML <script> element.
     return json.dumps(json.loads(output), sort_keys=True, indent=4, separators=(",", ": "),
                       cls=json.JSONEncoderForHTML)
+
+
+def hautegaronne_spatial_choices(field: dict | None = None) -> list[dict]:
+    """The territory's entities (département, EPCI, communes), for ``choices_helper``."""
+    return spatial_choices()
+
+
+def hautegaronne_licence_choices(field: dict | None = None) -> list[dict]:
+    """The portal's licences, for ``choices_helper``."""
+    return licence_choices()
+
+
+def get_helpers() -> dict:
+    return {
+        "hautegaronne_spatial_choices": hautegaronne_spatial_choices,
+        "hautegaronne_licence_choices": hautegaronne_licence_choices,
+        "hautegaronne_publisher_catalog_url": publisher_catalog_url,
+        # chained over ckanext-dcat's helper of the same name
+        "structured_data": structured_data,
+    }

@@ -1,7 +1,10 @@
-"""The DCAT-AP profile of the portal, chained after ckanext-dcat's ``euro_dcat_ap_3``.
+"""The DCAT-AP profile of the portal: ckanext-dcat's ``euro_dcat_ap_3``, extended.
 
-Registered as ``hautegaronne_dcat_ap`` under the ``ckan.rdf.profiles`` entry point. It
-completes and corrects the stock DCAT-AP 3 graph so that it validates against the official
+Registered as ``hautegaronne_dcat_ap`` under the ``ckan.rdf.profiles`` entry point and
+configured alone (``ckanext.dcat.rdf.profiles = hautegaronne_dcat_ap``): it subclasses the
+stock ``EuropeanDCATAP3Profile``, as ckanext-dcat's own profiles extend each other, and
+only calls its public profile methods. It completes and corrects the stock DCAT-AP 3 graph
+so that it validates against the official
 DCAT-AP 3.0.1 shapes and carries what national catalogues read (see
 ``docs``: data.gouv.fr reads the publisher e-mail as ``foaf:mbox``, themes only with a
 ``skos:prefLabel``, licences by URL, geometry as WKT or GeoJSON literals...).
@@ -11,14 +14,12 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import weakref
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, LOCN, RDF, SKOS, VCARD, XSD,
-                                   RDFProfile)
-from ckanext.dcat.profiles.base import GEOJSON_IMT, GSP, OWL
+from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, GEOJSON_IMT, GSP, OWL, RDF, SKOS,
+                                   VCARD, XSD, EuropeanDCATAP3Profile)
 from ckanext.dcat.utils import resource_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import Namespace
@@ -54,38 +55,28 @@ FILE_TYPES = {
     "PARQUET": "PARQUET", "API": "REST",
 }
 
-# Per-serialization state, keyed by the graph being built (released with it): the
-# publishers read for the page and the nodes already described in the graph (a Python set
-# answers faster than a graph lookup, and the state survives ckanext-dcat's stock
-# serializer, which instantiates the profiles once per dataset).
-_ORG_CACHE: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
-_DESCRIBED: "weakref.WeakKeyDictionary[Any, set]" = weakref.WeakKeyDictionary()
-_AGENTS: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+PROFILE_NAME = "hautegaronne_dcat_ap"
+# The stock profiles this one includes (a subclass of euro_dcat_ap_3): listed with it,
+# they would render every dataset twice, and leave their own form of what it replaces.
+INCLUDED_PROFILES = {"euro_dcat_ap", "euro_dcat_ap_2", "euro_dcat_ap_3"}
 
 
-def _described(graph) -> set:
-    return _DESCRIBED.setdefault(graph, set())
+def check_profiles_setting(profiles: Optional[str]) -> None:
+    """Refuses at start-up a ``ckanext.dcat.rdf.profiles`` that lists this profile after a
+    stock profile it already includes (the chain of earlier versions of the portal)."""
+    names = (profiles or "").split()
+    if PROFILE_NAME in names and INCLUDED_PROFILES & set(names):
+        raise RuntimeError(
+            f"ckanext.dcat.rdf.profiles = {profiles}: {PROFILE_NAME} already includes "
+            f"{', '.join(sorted(INCLUDED_PROFILES & set(names)))}; list it alone "
+            f"(ckanext.dcat.rdf.profiles = {PROFILE_NAME})")
 
 
-def _org_fields(org: dict) -> dict[str, Any]:
+def organization_fields(org: dict) -> dict[str, Any]:
     """Organisation fields, whether scheming made them top-level or they are extras."""
     fields = {e.get("key"): e.get("value") for e in org.get("extras") or []}
     fields.update({k: v for k, v in org.items() if k != "extras"})
     return fields
-
-
-def organization(graph, org_id: str) -> Optional[dict]:
-    cache = _ORG_CACHE.setdefault(graph, {})
-    if org_id not in cache:
-        try:
-            cache[org_id] = _org_fields(tk.get_action("organization_show")(
-                {"ignore_auth": True},
-                {"id": org_id, "include_datasets": False, "include_users": False,
-                 "include_groups": False, "include_tags": False,
-                 "include_followers": False, "include_extras": True}))
-        except tk.ObjectNotFound:
-            cache[org_id] = None
-    return cache[org_id]
 
 
 def _group_fields(group) -> dict[str, Any]:
@@ -97,38 +88,30 @@ def _group_fields(group) -> dict[str, Any]:
     return fields
 
 
-def prefetch_organizations(graph, dataset_dicts: list[dict]) -> None:
-    """Read the publishers of a page of datasets in one query (``organization_show`` per
-    publisher, or ``organization_list`` per publisher type, cost 5 to 20 times more)."""
-    cache = _ORG_CACHE.setdefault(graph, {})
-    ids = {d["owner_org"] for d in dataset_dicts if d.get("owner_org")} - cache.keys()
-    if not ids:
-        return
-    query = model.Session.query(model.Group).filter(
-        model.Group.id.in_(ids), model.Group.is_organization.is_(True))
-    for group in query:
-        cache[group.id] = _group_fields(group)
+def _organization_row(org_id: str) -> Optional[dict]:
+    """A publisher read from its row (``organization_show`` would also count its datasets
+    in Solr, a third of the time of a dataset's RDF)."""
+    group = model.Session.query(model.Group).filter(
+        model.Group.id == org_id, model.Group.is_organization.is_(True)).first()
+    return _group_fields(group) if group is not None else None
 
 
-def _departement_org(graph) -> Optional[dict]:
+def _departement_row() -> Optional[dict]:
     """The département's own organisation, if it publishes on the portal: of the
     ``departement`` type, else a generic organisation with its SIREN (its affiliated
     bodies share that SIREN but have their own type)."""
-    cache = _ORG_CACHE.setdefault(graph, {})
-    if "__departement__" not in cache:
-        siren = territory.territory().departement["siren"]
-        active = model.Session.query(model.Group).filter(
-            model.Group.is_organization.is_(True), model.Group.state == "active")
-        found = active.filter(model.Group.type == "departement").order_by(
-            model.Group.title, model.Group.name).first()
-        if found is None:
-            candidates = active.filter(model.Group.type == "organization",
-                                       model.Group.extras["siren"].astext == siren)
-            found = next((g for g in candidates.order_by(model.Group.title, model.Group.name)
-                          if (g.extras or {}).get("publisher_type") in (None, "", "departement")),
-                         None)
-        cache["__departement__"] = _group_fields(found) if found is not None else None
-    return cache["__departement__"]
+    siren = territory.territory().departement["siren"]
+    active = model.Session.query(model.Group).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active")
+    found = active.filter(model.Group.type == "departement").order_by(
+        model.Group.title, model.Group.name).first()
+    if found is None:
+        candidates = active.filter(model.Group.type == "organization",
+                                   model.Group.extras["siren"].astext == siren)
+        found = next((g for g in candidates.order_by(model.Group.title, model.Group.name)
+                      if (g.extras or {}).get("publisher_type") in (None, "", "departement")),
+                     None)
+    return _group_fields(found) if found is not None else None
 
 
 def _json_list(value: Any) -> list:
@@ -242,63 +225,68 @@ def _item_coverage(item: Any) -> Optional[dict]:
     return spatial.coverage(item.get("code") or item.get("uri") or "")
 
 
-class HauteGaronneDCATAPProfile(RDFProfile):
-    """Completes ``euro_dcat_ap_3``'s graph (must be listed after it)."""
+class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
+    """``euro_dcat_ap_3``, completed and corrected for the portal and national catalogues.
+
+    State lives on the instance: a serializer that keeps one instance for a page (the
+    portal's, ``adapter.PortalSerializer``) reads each publisher once and describes shared
+    nodes (publishers, locations, licences) once; ckanext-dcat's own serializer, which
+    instantiates the profiles for every dataset, gets the same graph at its usual cost.
+    Method names of its own must not shadow the stock profile's (tests/dcat/test_adapter).
+    """
 
     def __init__(self, graph, dataset_type="dataset", compatibility_mode=False):
-        # The base class looks the scheming schema up on every instantiation (once per
-        # dataset); this profile reads the dataset dict only and does not need it.
-        self.g = graph
-        self.compatibility_mode = compatibility_mode
-        self._default_lang = tk.config.get("ckan.locale_default", "fr")
-        self._default_locale_lang = None
-        self._narrowed: Optional[str] = None
+        super().__init__(graph, dataset_type=dataset_type,
+                         compatibility_mode=compatibility_mode)
         self._page_url: Optional[str] = None
+        self._organizations: dict[str, Optional[dict]] = {}
+        self._departement: Optional[dict] = None
+        self._departement_read = False
+        self._agents: dict[str, URIRef] = {}
+        self._described: set = set()
 
     # ---------------------------------------------------------------- parsing (harvest)
 
     def parse_dataset(self, dataset_dict: dict, dataset_ref) -> dict:
-        """Incoming DCAT mapped onto the portal's dataset schema (see ``dcat/parse.py``)."""
+        """Incoming DCAT as ``euro_dcat_ap_3`` reads it, mapped onto the portal's dataset
+        schema (see ``dcat/parse.py``)."""
         dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
         return parse.map_dataset(self.g, dataset_ref, dataset_dict)
 
     # ---------------------------------------------------------------- dataset
 
-    def upstream_dataset(self, dataset_dict: dict) -> dict:
-        """The dataset as the profiles before this one in the chain need to see it.
-
-        The portal's serializer hands it to ``euro_dcat_ap_3``: what this profile replaces
-        is left out so that the stock profile does not render it only for this one to
-        remove it (measured by bench/dcat_serialize.py): the organisation (the stock
-        fallback publisher agent) when the publisher is known, and the geometries of the
-        territory's entities (added once per graph by ``add_location``). ckanext-dcat's own
-        serializer gives the full dataset to every profile; this profile then cleans up.
-        """
+    def _stock_view(self, dataset_dict: dict) -> dict:
+        """The dataset as the stock profile needs to see it: what this profile replaces is
+        left out so that the stock profile does not render it only for this one to remove
+        it (measured by bench/dcat_serialize.py): the organisation (the stock fallback
+        publisher agent) when the publisher is known, the geometries of the territory's
+        entities (added once per graph by ``add_location``), and the date-times (parsed
+        here faster than by the stock profile)."""
         view = dict(dataset_dict)
-        if view.get("owner_org") and organization(self.g, view["owner_org"]) is not None:
+        if view.get("owner_org") and self._organization(view["owner_org"]) is not None:
             view.pop("organization", None)
         items = view.get("spatial_coverage")
         if isinstance(items, list):
             view["spatial_coverage"] = [
                 {"uri": found["uri"]} if found is not None else item
                 for item, found in ((item, _item_coverage(item)) for item in items)]
-        # Dates, parsed here faster than by the stock profile.
         if _iso_dates(dataset_dict, DATASET_DATES):
             view = _without(view, DATASET_DATES)
         view["resources"] = [
             _without(resource, RESOURCE_DATES) if _iso_dates(resource, RESOURCE_DATES)
             else resource for resource in dataset_dict.get("resources") or []]
-        self._narrowed = dataset_dict.get("id")
         return view
 
     def graph_from_dataset(self, dataset_dict: dict, dataset_ref) -> None:
         g = self.g
-        narrowed = self._narrowed is not None and self._narrowed == dataset_dict.get("id")
-        self._narrowed = None
+        # Distribution IRIs, computed once for the stock part and this one.
+        dataset_dict = dict(dataset_dict, resources=[
+            dict(resource, uri=resource.get("uri") or resource_uri(resource))
+            for resource in dataset_dict.get("resources") or []])
+        super().graph_from_dataset(self._stock_view(dataset_dict), dataset_ref)
 
-        if narrowed:
-            for predicate, literal in _iso_dates(dataset_dict, DATASET_DATES):
-                g.add((dataset_ref, predicate, literal))
+        for predicate, literal in _iso_dates(dataset_dict, DATASET_DATES):
+            g.add((dataset_ref, predicate, literal))
 
         # dct:identifier: always a literal, stable (the kept identifier, else the CKAN id).
         g.remove((dataset_ref, DCT.identifier, None))
@@ -313,17 +301,28 @@ class HauteGaronneDCATAPProfile(RDFProfile):
 
         org = None
         if dataset_dict.get("owner_org"):
-            org = organization(g, dataset_dict["owner_org"])
+            org = self._organization(dataset_dict["owner_org"])
         self._publisher(dataset_dict, dataset_ref, org)
         self._contact_point(dataset_dict, dataset_ref, org)
         self._themes(dataset_ref)
-        self._spatial(dataset_dict, dataset_ref, narrowed)
+        self._spatial_coverage(dataset_dict, dataset_ref)
         self._conformity(dataset_dict, dataset_ref)
         licence = licences.find_licence(dataset_dict.get("license_id"))
         if licence:
             self._licence(dataset_ref, licence)
-        for resource in dataset_dict.get("resources", []):
-            self._distribution(resource, dataset_dict, licence, narrowed)
+        for resource in dataset_dict["resources"]:
+            self._distribution(resource, dataset_dict, licence)
+
+    def _organization(self, org_id: str) -> Optional[dict]:
+        if org_id not in self._organizations:
+            self._organizations[org_id] = _organization_row(org_id)
+        return self._organizations[org_id]
+
+    def _departement_org(self) -> Optional[dict]:
+        if not self._departement_read:
+            self._departement = _departement_row()
+            self._departement_read = True
+        return self._departement
 
     def _dataset_page(self, name: str) -> str:
         """The dataset page's URL (``url_for`` once per profile: it costs as much as the
@@ -348,12 +347,15 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         """The organisation as a foaf:Agent (its page's URL): name, SIREN, ADMS type,
         e-mail (``foaf:mbox``), website. Described once per graph."""
         g = self.g
-        agents = _AGENTS.setdefault(g, {})
         key = uri or org["name"]
-        if key in agents:
-            return agents[key]
-        agent = agents[key] = URIRef(
+        if key in self._agents:
+            return self._agents[key]
+        agent = self._agents[key] = URIRef(
             uri or tk.url_for("organization.read", id=org["name"], qualified=True))
+        if (agent, RDF.type, FOAF.Agent) in g:
+            # Described by another instance on the same graph (ckanext-dcat's serializer
+            # instantiates the profile per dataset): its identifier node is not repeated.
+            return agent
         g.add((agent, RDF.type, FOAF.Agent))
         g.add((agent, RDF.type, FOAF.Organization))
         g.add((agent, FOAF.name, Literal(org.get("title") or org["name"])))
@@ -400,7 +402,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
 
     def _themes(self, dataset_ref) -> None:
         g = self.g
-        described = _described(g)
+        described = self._described
         for theme in list(g.objects(dataset_ref, DCAT.theme)):
             if theme in described:
                 continue
@@ -411,24 +413,14 @@ class HauteGaronneDCATAPProfile(RDFProfile):
                 g.add((theme, SKOS.prefLabel, Literal(label, lang="fr")))
                 g.add((theme, SKOS.inScheme, THEME_SCHEME))
 
-    def _spatial(self, dataset_dict: dict, dataset_ref, narrowed: bool = False) -> None:
-        g = self.g
+    def _spatial_coverage(self, dataset_dict: dict, dataset_ref) -> None:
         items = dataset_dict.get("spatial_coverage")
         if not isinstance(items, list):
             return
         for item in items:
             found = _item_coverage(item)
-            if found is None:
-                continue
-            if not narrowed:
-                # euro_dcat_ap_3 saw the geometries: it re-adds its own (4-decimal) form
-                # of the location for every dataset.
-                location = URIRef(found["uri"])
-                ours = set(_location_triples(found["code"]))
-                for triple in list(g.triples((location, None, None))):
-                    if triple not in ours:
-                        g.remove(triple)
-            self.add_location(dataset_ref, DCT.spatial, found["code"])
+            if found is not None:
+                self.add_location(dataset_ref, DCT.spatial, found["code"])
 
     def add_location(self, subject, predicate, code: str) -> Optional[URIRef]:
         """An entity of the territory as a dct:Location: INSEE IRI, name, polygon (WKT and
@@ -440,7 +432,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
             return None
         location = triples[0][0]
         g.add((subject, predicate, location))
-        described = _described(g)
+        described = self._described
         if location not in described:
             described.add(location)
             for triple in triples:
@@ -464,7 +456,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
         g = self.g
         node = URIRef(licence["url"])
         g.add((subject, DCT.license, node))
-        described = _described(g)
+        described = self._described
         if node not in described:
             described.add(node)
             g.add((node, RDF.type, DCT.LicenseDocument))
@@ -474,18 +466,16 @@ class HauteGaronneDCATAPProfile(RDFProfile):
 
     def _typed(self, node, rdf_type) -> None:
         """``node a rdf_type``, added once per graph."""
-        described = _described(self.g)
+        described = self._described
         if (node, rdf_type) not in described:
             described.add((node, rdf_type))
             self.g.add((node, RDF.type, rdf_type))
 
-    def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence,
-                      narrowed: bool = False) -> None:
+    def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence) -> None:
         g = self.g
-        distribution = _iri(resource.get("uri") or resource_uri(resource))
-        if narrowed:
-            for predicate, literal in _iso_dates(resource, RESOURCE_DATES):
-                g.add((distribution, predicate, literal))
+        distribution = _iri(resource["uri"])
+        for predicate, literal in _iso_dates(resource, RESOURCE_DATES):
+            g.add((distribution, predicate, literal))
         # Licence: the resource's own, else the dataset's. (A ConjunctiveGraph lookup is
         # costly: only a resource with a licence of its own has stock triples to clean.)
         if resource.get("license"):
@@ -522,6 +512,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
     # ---------------------------------------------------------------- catalog
 
     def graph_from_catalog(self, catalog_dict: Optional[dict], catalog_ref) -> None:
+        super().graph_from_catalog(catalog_dict, catalog_ref)
         g = self.g
         g.bind("org", ORG)
         catalog_dict = catalog_dict or {}
@@ -546,7 +537,7 @@ class HauteGaronneDCATAPProfile(RDFProfile):
                     "communes and its intercommunalities."), lang="fr")))
 
         # Publisher: the département, or the publisher of a per-publisher catalog.
-        org = catalog_dict.get("publisher_org") or _departement_org(g)
+        org = catalog_dict.get("publisher_org") or self._departement_org()
         if org is None:
             org = {
                 "name": "departement",

@@ -1,27 +1,23 @@
-"""Catalog pages: ckanext-dcat's serializer with Hydra paging as the Hydra spec has it."""
+"""Catalog pages: ckanext-dcat's serializer (through ``adapter``) with Hydra paging as the
+Hydra spec has it."""
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import math
 from typing import Any, Optional
 from urllib.parse import urlencode
 
 import ckan.plugins.toolkit as tk
-from ckanext.dcat.processors import HYDRA, RDFSerializer
-from ckanext.dcat.utils import catalog_uri, dataset_uri, resource_uri
+from ckanext.dcat.processors import HYDRA
+from ckanext.dcat.utils import catalog_uri, url_to_rdflib_format
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import DCAT, RDF, XSD
+
+from .adapter import PortalSerializer
 
 DATASETS_PER_PAGE = 100
 PAGE_PARAMS = ("q", "fq", "modified_since")
-
-
-@functools.lru_cache(maxsize=32)
-def profile_classes(names: tuple[str, ...]) -> tuple:
-    """Profile classes by name (entry points do not change while the process runs)."""
-    return tuple(RDFSerializer._load_profiles(None, list(names)))
 
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
@@ -69,94 +65,48 @@ def _collector_paused():
             gc.enable()
 
 
-class HydraRDFSerializer(RDFSerializer):
-    """The catalog is a ``hydra:Collection`` whose ``hydra:view`` is the current page, a
-    ``hydra:PartialCollectionView`` with IRIs for first, previous, next and last.
+def add_hydra_view(graph, collection, paging_info: dict) -> URIRef:
+    """The catalog as a ``hydra:Collection`` whose ``hydra:view`` is the current page, a
+    ``hydra:PartialCollectionView`` with IRIs for first, previous, next and last (ckanext-
+    dcat writes the deprecated ``hydra:PagedCollection`` with literals)."""
+    graph.bind("hydra", HYDRA)
+    view = URIRef(paging_info["current"])
+    graph.add((view, RDF.type, HYDRA.PartialCollectionView))
+    for key, predicate in (("first", HYDRA.first), ("previous", HYDRA.previous),
+                           ("next", HYDRA.next), ("last", HYDRA.last)):
+        if paging_info.get(key):
+            graph.add((view, predicate, URIRef(paging_info[key])))
+    graph.add((collection, RDF.type, HYDRA.Collection))
+    graph.add((collection, HYDRA.view, view))
+    graph.add((collection, HYDRA.totalItems,
+               Literal(paging_info["count"], datatype=XSD.nonNegativeInteger)))
+    return view
 
-    It also serializes the dataset endpoint (``/dataset/<name>.rdf``...), so that a dataset
-    is described alike there and in the catalog, at the same cost.
 
-    Faster than its parent on a page of datasets (measured by bench/dcat_serialize.py):
-    profile classes are loaded once per process, profiles are instantiated once per page
-    rather than once per dataset (each instantiation looks up the scheming schema), and the
-    publishers of a page are read in one query.
+class HydraRDFSerializer(PortalSerializer):
+    """The portal's serializer: the portal's prefixes, Hydra paging as the Hydra spec has
+    it, Python's collector paused while a page is built.
+
+    It also serializes the dataset endpoint (``/dataset/<name>.rdf``...) with ckanext-dcat's
+    own ``serialize_dataset``, so that a dataset is described alike there and in the
+    catalog, at the same cost.
     """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._catalog_ref = None
-        self._instances = None
         bind_prefixes(self.g)
-
-    def _load_profiles(self, profile_names):
-        return list(profile_classes(tuple(profile_names)))
-
-    def _profile_instances(self) -> list:
-        if self._instances is None:
-            self._instances = [cls(self.g, compatibility_mode=self.compatibility_mode)
-                               for cls in self._profiles]
-        return self._instances
-
-    def graph_from_dataset(self, dataset_dict):
-        dataset_ref = URIRef(dataset_uri(dataset_dict))
-        profiles = self._profile_instances()
-        # Each profile sees the dataset as the later profiles of the chain narrow it for
-        # their predecessors (``upstream_dataset``): what a later profile replaces is not
-        # rendered by an earlier one for nothing.
-        views = [dataset_dict] * len(profiles)
-        for index in range(len(profiles) - 1, 0, -1):
-            narrow = getattr(profiles[index], "upstream_dataset", None)
-            views[index - 1] = narrow(views[index]) if narrow else views[index]
-        for profile, view in zip(profiles, views):
-            profile.graph_from_dataset(view, dataset_ref)
-        return dataset_ref
-
-    def serialize_dataset(self, dataset_dict, _format="xml"):
-        # The publisher from its row, as on catalog pages (organization_show would also
-        # count its datasets in Solr, a third of the time of a dataset's RDF).
-        from .profile import prefetch_organizations
-        prefetch_organizations(self.g, [dataset_dict])
-        return super().serialize_dataset(dataset_dict, _format=_format)
 
     def serialize_catalog(self, catalog_dict=None, dataset_dicts=None, _format="xml",
                           pagination_info=None):
-        from .profile import prefetch_organizations
-        prefetch_organizations(self.g, dataset_dicts or [])
-        # Distribution IRIs, computed once (every profile of the chain needs them).
-        for dataset in dataset_dicts or []:
-            for resource in dataset.get("resources", []):
-                if not resource.get("uri"):
-                    resource["uri"] = resource_uri(resource)
+        """As ckanext-dcat's ``serialize_catalog``, from the same public graph methods,
+        with ``add_hydra_view`` for the paging (the portal exposes no sub-catalogs)."""
         with _collector_paused():
-            return super().serialize_catalog(catalog_dict, dataset_dicts, _format=_format,
-                                             pagination_info=pagination_info)
-
-    def graph_from_catalog(self, catalog_dict=None):
-        uri = (catalog_dict or {}).get("uri")
-        if not uri:
-            self._catalog_ref = super().graph_from_catalog(catalog_dict)
-            return self._catalog_ref
-        # A publisher's catalog is a catalog of its own, not the portal's under its IRI.
-        self._catalog_ref = URIRef(uri)
-        for profile in self._profile_instances():
-            profile.graph_from_catalog(catalog_dict, self._catalog_ref)
-        return self._catalog_ref
-
-    def _add_pagination_triples(self, paging_info: dict) -> Any:
-        g = self.g
-        g.bind("hydra", HYDRA)
-        view = URIRef(paging_info["current"])
-        g.add((view, RDF.type, HYDRA.PartialCollectionView))
-        for key, predicate in (("first", HYDRA.first), ("previous", HYDRA.previous),
-                               ("next", HYDRA.next), ("last", HYDRA.last)):
-            if paging_info.get(key):
-                g.add((view, predicate, URIRef(paging_info[key])))
-        if self._catalog_ref is not None:
-            g.add((self._catalog_ref, RDF.type, HYDRA.Collection))
-            g.add((self._catalog_ref, HYDRA.view, view))
-            g.add((self._catalog_ref, HYDRA.totalItems,
-                   Literal(paging_info["count"], datatype=XSD.nonNegativeInteger)))
-        return view
+            catalog_ref = self.graph_from_catalog(catalog_dict)
+            for dataset_dict in dataset_dicts or []:
+                self.g.add((catalog_ref, DCAT.dataset, self.graph_from_dataset(dataset_dict)))
+            if pagination_info:
+                add_hydra_view(self.g, catalog_ref, pagination_info)
+            return self.g.serialize(format=url_to_rdflib_format(_format or "xml"))
 
 
 def datasets_per_page() -> int:

@@ -249,8 +249,7 @@ def get_validators() -> dict:
         # e-mail and web addresses: the portal's one rule each (``validation``)
         "hautegaronne_email": validation.email,
         "hautegaronne_url": validation.web_address,
-        # guards every field starts with (shared with the publishers' schemas)
-        "hautegaronne_text": validation.text,
+        # (the guard every field starts with, ``hautegaronne_text``, is ``validation``'s)
         "hautegaronne_text_or_list": validation.text_or_list,
         "hautegaronne_resource_url": validation.resource_url,
         "hautegaronne_media_type": validation.media_type,

@@ -183,11 +183,13 @@ def _on_sources(orgs: Callable[[dict, Optional[str]], list], creating: bool,
     return auth
 
 
-def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
-    """The harvest actions' rules, and the dataset actions' rules (``package_rules``, the
-    publishers' chained functions) extended with the source rule."""
-    package_rules = package_rules or {}
-    functions = {
+SOURCE_GUARDED = (("package_create", True), ("package_update", False),
+                  ("package_patch", False), ("package_delete", False))
+
+
+def get_auth_functions() -> dict:
+    """The harvest actions' rules."""
+    return {
         "harvest_source_create": _admins_only(_create_orgs, source_type=True),
         "harvest_source_update": _admins_only(_source_orgs, source_type=False),
         "harvest_source_delete": _admins_only(_source_orgs),
@@ -196,9 +198,14 @@ def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
         "harvest_job_abort": _admins_only(_source_orgs),
         "harvest_send_job_to_gather_queue": _admins_only(_source_orgs),
     }
-    for name, creating in (("package_create", True), ("package_update", False),
-                           ("package_patch", False), ("package_delete", False)):
+
+
+def with_source_rules(package_rules: dict) -> dict:
+    """``package_rules`` (the publishers' dataset rules) with the dataset actions that
+    also act on harvest sources extended by the source rule: the same names, replaced."""
+    extended = dict(package_rules)
+    for name, creating in SOURCE_GUARDED:
         orgs = _create_orgs if creating else _source_orgs
-        functions[name] = _on_sources(orgs, creating, package_rules.get(name),
-                                      check_type=name != "package_delete")
-    return functions
+        extended[name] = _on_sources(orgs, creating, package_rules.get(name),
+                                     check_type=name != "package_delete")
+    return extended

@@ -1,8 +1,9 @@
 """The ``hautegaronne_dcat`` harvester: a publisher's DCAT catalogue into its organisation.
 
 A subclass of ckanext-dcat's ``DCATRDFHarvester`` (plugin ``hautegaronne_dcat_harvester``)
-that keeps its RDF parser and profiles (``euro_dcat_ap_3`` then ``hautegaronne_dcat_ap``,
-whose ``parse_dataset`` maps incoming DCAT onto the portal's schema) and replaces the stages:
+that keeps its RDF parser and reads with the portal's profile ``hautegaronne_dcat_ap``
+(``euro_dcat_ap_3`` extended: its ``parse_dataset`` maps incoming DCAT onto the portal's
+schema), whatever profiles the site serves, and replaces the stages:
 
 gather
     fetches each page safely (``fetch``), parses it safely (``rdf``), follows Hydra paging
@@ -24,7 +25,7 @@ import json
 import logging
 import traceback
 import uuid
-from typing import Optional
+from typing import Any, Iterator, Optional
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -33,7 +34,9 @@ from ckan import model
 from ckanext.dcat.harvesters.rdf import DCATRDFHarvester
 from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestObject
+from rdflib.namespace import DCAT, RDF
 
+from ..dcat.profile import HauteGaronneDCATAPProfile
 from . import fetch as fetching
 from . import missing, rdf
 from .messages import _, ui
@@ -59,6 +62,21 @@ def _guid(dataset: dict) -> Optional[str]:
 def _error_summary(error: tk.ValidationError) -> str:
     summary = error.error_summary or {}
     return "; ".join(f"{key}: {value}" for key, value in summary.items()) or str(error)
+
+
+def read_datasets(parser) -> Iterator[tuple[Any, Optional[dict], Optional[Exception]]]:
+    """(dataset IRI, dataset dict or None, error or None) for each ``dcat:Dataset`` of a
+    parsed page, read by the portal's profile (``euro_dcat_ap_3`` extended) as
+    ckanext-dcat's ``parser.datasets()`` reads them, but one at a time: a dataset that
+    cannot be read is an error of its own, where ``datasets()`` stops the page."""
+    profile = HauteGaronneDCATAPProfile(parser.g, dataset_type=parser.dataset_type,
+                                        compatibility_mode=parser.compatibility_mode)
+    for ref in list(parser.g.subjects(RDF.type, DCAT.Dataset)):
+        try:
+            yield ref, profile.parse_dataset({}, ref), None
+        except Exception as error:
+            log.warning("Could not parse %s: %s", ref, traceback.format_exc())
+            yield ref, None, error
 
 
 class HauteGaronneDCATHarvester(DCATRDFHarvester):
@@ -129,15 +147,8 @@ class HauteGaronneDCATHarvester(DCATRDFHarvester):
                 self._save_gather_error(str(error), harvest_job)
                 complete = False
                 break
-            for ref in list(parser._datasets()):
-                try:
-                    dataset: dict = {}
-                    for profile_class in parser._profiles:
-                        profile = profile_class(parser.g, dataset_type=parser.dataset_type,
-                                                compatibility_mode=parser.compatibility_mode)
-                        profile.parse_dataset(dataset, ref)
-                except Exception as error:
-                    log.warning("Could not parse %s: %s", ref, traceback.format_exc())
+            for ref, dataset, error in read_datasets(parser):
+                if error is not None:
                     self._save_gather_error(_("The dataset {ref} could not be read: {error}")
                                             .format(ref=ref, error=error), harvest_job)
                     complete = False

@@ -1,4 +1,4 @@
-"""Template helpers of the harvesting concern (registered by the plugin's helpers blanket)."""
+"""Template helpers of the harvesting concern (registered by the plugin, see ``registration``)."""
 from __future__ import annotations
 
 from typing import Any, Optional
@@ -49,3 +49,12 @@ def harvesters_info(next_helper, *args: Any, **kwargs: Any) -> list[dict]:
     if allowed is None:
         return harvesters
     return [info for info in harvesters if info.get("name") in allowed]
+
+
+def get_helpers() -> dict:
+    return {
+        "hautegaronne_harvest_missing": hautegaronne_harvest_missing,
+        # chained over core's and ckanext-harvest's helpers of the same name
+        "organizations_available": organizations_available,
+        "harvesters_info": harvesters_info,
+    }

@@ -225,17 +225,20 @@ def ini_secret_values(text: str) -> set[str]:
     return found
 
 
-def environment_secret_values() -> set[str]:
-    """Secret values of the environment and of the installation's var/secrets.env."""
+def environment_secret_values(secrets_files: Iterable[Path | str] = ()) -> set[str]:
+    """Secret values of the environment and of the given ``NAME=value`` files (the
+    installation's secrets.env: the caller names it, the installed package cannot know
+    where a checkout keeps it)."""
     found = set()
     for name, value in os.environ.items():
         if name.startswith(("CKAN_", "HG_", "PG")) and ENV_SECRET_RE.search(name) and value:
             found.add(value)
         if name.startswith("CKAN_"):
             found.update(m.group("pw") for r in (URL_PASSWORD_RE, QUERY_PASSWORD_RE) for m in r.finditer(value))
-    secrets_env = Path(os.environ.get("HG_VAR", Path(__file__).resolve().parents[3] / "var")) / "secrets.env"
-    if secrets_env.is_file():
-        for line in secrets_env.read_text(encoding="utf-8").splitlines():
+    for secrets_file in map(Path, secrets_files):
+        if not secrets_file.is_file():
+            raise BackupError(f"secrets file {secrets_file} not found")
+        for line in secrets_file.read_text(encoding="utf-8").splitlines():
             _, sep, value = line.partition("=")
             if sep and value.strip():
                 found.add(value.strip())
@@ -299,7 +302,8 @@ def _tool(pg_bin: str | None, name: str) -> str:
     return str(path)
 
 
-def _versions() -> dict[str, str]:
+def _versions(source_revision: str | None = None) -> dict[str, str]:
+    """Installed versions, and the checkout's commit when the caller knows it."""
     from importlib import metadata
 
     versions = {}
@@ -308,11 +312,8 @@ def _versions() -> dict[str, str]:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             pass
-    root = Path(__file__).resolve().parents[3]
-    if (root / ".git").exists():
-        commit = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
-        if commit.returncode == 0:
-            versions["ckanext-hautegaronne (git)"] = commit.stdout.strip()
+    if source_revision:
+        versions["ckanext-hautegaronne (git)"] = source_revision
     return versions
 
 
@@ -367,9 +368,15 @@ def _hash_folder(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def create(ini: Path | str, root: Path | str, pg_bin: str | None = None, keep: int = 0,
-           now: datetime.datetime | None = None) -> Path:
-    """Writes a backup into ROOT/<YYYY-MM-DDTHHMMSS> (UTC) and returns its path."""
+           now: datetime.datetime | None = None, secrets_files: Iterable[Path | str] = (),
+           source_revision: str | None = None) -> Path:
+    """Writes a backup into ROOT/<YYYY-MM-DDTHHMMSS> (UTC) and returns its path.
+
+    ``secrets_files``: files of ``NAME=value`` secrets that must not reach the backup
+    besides those of the ini and the environment; ``source_revision``: the checkout's
+    commit, recorded in the manifest."""
     os.umask(0o077)
+    secrets_files = list(secrets_files)
     settings = load_settings(ini)
     database = Database.from_sqlalchemy(settings.sqlalchemy_url)
     root = Path(root).resolve()
@@ -411,7 +418,7 @@ def create(ini: Path | str, root: Path | str, pg_bin: str | None = None, keep: i
         missing = [f for f in facts["referenced_files"] if not (work / FILES / f).is_file()]
 
         _write_config(settings, work / CONFIG)
-        secrets = environment_secret_values()
+        secrets = environment_secret_values(secrets_files)
         for path in settings.chain:
             secrets |= ini_secret_values(path.read_text(encoding="utf-8"))
         secrets |= {v for v in (database.password, settings.solr_password) if v}
@@ -423,7 +430,7 @@ def create(ini: Path | str, root: Path | str, pg_bin: str | None = None, keep: i
             "source": {"site_id": settings.site_id, "site_url": settings.site_url,
                        "database": database.name, "storage_path": str(settings.storage_path or ""),
                        "config": str(settings.ini)},
-            "versions": _versions(),
+            "versions": _versions(source_revision),
             "postgresql": {"server": facts["server_version"], "pg_dump": pg_dump_version},
             "alembic": facts["alembic"],
             "counts": {**facts["counts"], "files": sum(copied.values())},
@@ -665,6 +672,10 @@ def main(argv: list[str] | None = None) -> int:
     p_create = sub.add_parser("create", help="write a backup into a dated folder of ROOT")
     p_create.add_argument("root")
     p_create.add_argument("--keep", type=int, default=0, help="keep only the KEEP most recent backups")
+    p_create.add_argument("--secrets-file", action="append", default=[],
+                          help="a NAME=value file of secrets none of which may reach the backup "
+                               "(repeatable; e.g. the installation's var/secrets.env)")
+    p_create.add_argument("--source-revision", help="the checkout's commit, for the manifest")
     p_verify = sub.add_parser("verify", help="check a backup's files against its manifest")
     p_verify.add_argument("backup")
     p_restore = sub.add_parser("restore", help="load a backup into an empty portal")
@@ -678,7 +689,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "create":
-            print(create(args.ini, args.root, args.pg_bin, keep=args.keep))
+            print(create(args.ini, args.root, args.pg_bin, keep=args.keep,
+                         secrets_files=args.secrets_file, source_revision=args.source_revision))
         elif args.command == "verify":
             manifest = verify(args.backup)
             print(f"{args.backup}: {len(manifest['files'])} files intact ({manifest['created']})")

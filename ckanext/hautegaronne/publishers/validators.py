@@ -356,7 +356,6 @@ def get_validators() -> dict:
         "hautegaronne_publisher_email": validation.email,
         "hautegaronne_publisher_url": validation.web_address,
         "hautegaronne_safe_text": hautegaronne_safe_text,
-        "hautegaronne_text": validation.text,
         "hautegaronne_derived": hautegaronne_derived,
         "hautegaronne_reference_siren": hautegaronne_reference_siren,
         "hautegaronne_reference_epci_nature": hautegaronne_reference_epci_nature,

@@ -44,6 +44,7 @@ __all__ = [
     "hautegaronne_departement_url",
     "hautegaronne_error_page",
     "humanize_entity_type",
+    "hautegaronne_facet_gettext",
 ]
 
 _SCHEMA_SITE = "https://schema.data.gouv.fr/"
@@ -492,6 +493,20 @@ def _publisher_type_texts() -> dict[str, str]:
     }
 
 
+# Core's accessible name of a facet link, which names the facet by its code ("res_format").
+FACET_LINK_NAME = "Search datasets by {name}: {label}"
+
+
+def hautegaronne_facet_gettext(message: str, **variables: Any) -> str:
+    """``_`` for core's facet list (templates/snippets/facet_list.html): a facet link's
+    accessible name is its visible label (WCAG 2.5.3) in every language, without a
+    translation that drops an argument (GNU msgfmt -c refuses those); other strings are
+    translated as usual."""
+    if message == FACET_LINK_NAME:
+        return "{label}"
+    return tk._(message, **variables)
+
+
 @tk.chained_helper
 def humanize_entity_type(next_helper, entity_type: str, object_type: str,
                          purpose: str) -> str | None:
@@ -537,3 +552,31 @@ def hautegaronne_error_page(code: Any, name: str | None, content: Any) -> dict:
     if text and (not content or str(content) in stock):
         content = text
     return {"name": title, "content": content}
+
+
+def get_helpers() -> dict:
+    """The theme's template helpers (registered by the plugin, see ``registration``)."""
+    return {
+        "hautegaronne_site_stats": hautegaronne_site_stats,
+        "hautegaronne_home_themes": hautegaronne_home_themes,
+        "hautegaronne_latest_datasets": hautegaronne_latest_datasets,
+        "hautegaronne_popular_datasets": hautegaronne_popular_datasets,
+        "hautegaronne_most_viewed_datasets": hautegaronne_most_viewed_datasets,
+        "hautegaronne_views_tracked": hautegaronne_views_tracked,
+        "hautegaronne_publishers_by_type": hautegaronne_publishers_by_type,
+        "hautegaronne_publisher_type_label": hautegaronne_publisher_type_label,
+        "hautegaronne_license_plain": hautegaronne_license_plain,
+        "hautegaronne_frequency_label": hautegaronne_frequency_label,
+        "hautegaronne_theme_label": hautegaronne_theme_label,
+        "hautegaronne_dataset_extent": hautegaronne_dataset_extent,
+        "hautegaronne_dataset_publisher": hautegaronne_dataset_publisher,
+        "hautegaronne_map_config": hautegaronne_map_config,
+        "hautegaronne_schema_conformity": hautegaronne_schema_conformity,
+        "hautegaronne_dcat_links": hautegaronne_dcat_links,
+        "hautegaronne_contact_email": hautegaronne_contact_email,
+        "hautegaronne_accessibility_status": hautegaronne_accessibility_status,
+        "hautegaronne_departement_url": hautegaronne_departement_url,
+        "hautegaronne_error_page": hautegaronne_error_page,
+        "humanize_entity_type": humanize_entity_type,
+        "hautegaronne_facet_gettext": hautegaronne_facet_gettext,
+    }

@@ -23,7 +23,7 @@ CORE_TEMPLATE_STRINGS = (
     N_("Skip to main content"), N_("Go"), N_("Submit"), N_("Toggle navigation"),
     N_("Breadcrumb"), N_("Account"), N_("Profile settings"), N_("close"), N_("Social"),
     # search and facets
-    N_("Licenses"), N_("Filter by: {title}"), N_("Search datasets by {name}: {label}"),
+    N_("Licenses"), N_("Filter by: {title}"),
     N_("Search datasets with the tag: {name}"), N_("Search datasets with the tag: {tag}"),
     N_("Remove applied filter: {value}"), N_("Open details page for {name}"),
     # dataset and resource pages

@@ -213,6 +213,24 @@ def test_backup_folder_is_private_and_described_by_its_manifest(drill):
     assert manifest["referenced_files_missing"] == []
     sums = subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True)
     assert sums.returncode == 0, sums.stdout + sums.stderr
+    # `make backup` tells the package which commit the checkout is at.
+    revision = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True)
+    if revision.returncode == 0:
+        assert manifest["versions"]["ckanext-hautegaronne (git)"] == revision.stdout.strip()
+
+
+def test_ckan_command_verifies_a_backup_and_refuses_a_damaged_one(drill, tmp_path):
+    """``ckan hautegaronne backup``: the backup tools of an installation without the
+    project's checkout (the command the README gives for an installed wheel)."""
+    intact = _ckan(drill["source"], "hautegaronne", "backup", "verify", str(drill["folder"]))
+    assert "files intact" in intact.stdout
+    damaged = tmp_path / drill["folder"].name
+    shutil.copytree(drill["folder"], damaged)
+    (damaged / "database.dump").unlink()
+    refused = _run([VENV_BIN / "ckan", "-c", drill["source"], "hautegaronne", "backup", "verify",
+                    damaged], drill["source"], check=False)
+    assert refused.returncode == 1
+    assert "missing: database.dump" in refused.stderr
 
 
 def test_backup_holds_no_secret_of_the_installation(drill):
@@ -271,6 +289,22 @@ def test_restore_refuses_a_corrupt_or_incomplete_backup_before_touching_anything
     assert message in result.stderr
     assert _count_datasets(drill["target_url"]) == datasets
     assert _tree(storage) == files_before
+
+
+def test_secrets_come_from_the_files_named_by_the_caller_not_from_a_checkout(tmp_path, monkeypatch):
+    """The installed package does not know where a checkout keeps its var/: the secrets a
+    backup must not hold come from the environment and from the files its caller names."""
+    for name in list(os.environ):
+        if name.startswith(("CKAN_", "HG_", "PG")):
+            monkeypatch.delenv(name)
+    assert operations.environment_secret_values() == set()
+    secrets_env = tmp_path / "secrets.env"
+    secrets_env.write_text("HG_DB_PASSWORD=db-password-value\nHG_SECRET_KEY=secret-key-value\n",
+                           encoding="utf-8")
+    assert operations.environment_secret_values([secrets_env]) == {
+        "db-password-value", "secret-key-value"}
+    with pytest.raises(operations.BackupError, match="secrets file .* not found"):
+        operations.environment_secret_values([tmp_path / "absent.env"])
 
 
 def test_secrets_in_any_configuration_shape_are_redacted():

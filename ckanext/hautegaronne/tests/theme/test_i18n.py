@@ -6,6 +6,8 @@ makes this test fail, naming it."""
 from __future__ import annotations
 
 import gettext
+import shutil
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -68,6 +70,22 @@ def test_compiled_french_catalog_matches_the_po_file():
              and (compiled.get(m.id) is None or norm(compiled.get(m.id).string) != norm(m.string))]
     assert not stale, "the .mo is older than the .po; run `bash scripts/i18n.sh compile`:\n  " \
         + "\n  ".join(map(str, stale))
+
+
+def test_every_catalogue_passes_gnu_msgfmt_check():
+    """GNU gettext (and Poedit, translation platforms) refuse a catalogue that Babel
+    accepts, e.g. an obsolete entry duplicating a live one; every .po must pass."""
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "GNU gettext's msgfmt is missing (scripts/install.sh installs gettext)"
+    catalogues = sorted(PACKAGE.rglob("*.po"))
+    assert {po.parent.parent.name for po in catalogues} >= {"fr", "en"}
+    failures = []
+    for po in catalogues:
+        result = subprocess.run([msgfmt, "-c", "--check", "-o", "/dev/null", str(po)],
+                                capture_output=True, text=True)
+        if result.returncode != 0:
+            failures.append(f"{po.relative_to(ROOT)}:\n{result.stderr}")
+    assert not failures, "msgfmt -c --check fails:\n" + "\n".join(failures)
 
 
 def test_english_catalog_exists_and_translates_through_gettext():

@@ -1,0 +1,84 @@
+"""What the plugin registers with CKAN: actions, auth functions, validators and template
+helpers, each gathered from the explicit dicts of the concerns that own them.
+
+A name given by two concerns is an error when CKAN starts (``DuplicateRegistration``):
+with a plain dict merge the later concern would silently replace the earlier one's
+function. A concern that deliberately wraps another's function (the harvest rules around
+the publishers' dataset rules) does it by name, before the merge.
+"""
+from __future__ import annotations
+
+from typing import Callable, Mapping
+
+from . import helpers as portal_helpers
+from . import validation
+from .dcat import actions as dcat_actions
+from .dcat import helpers as dcat_helpers
+from .dcat import validators as dataset_validators
+from .harvest import auth as harvest_auth
+from .harvest import helpers as harvest_helpers
+from .logic import structure
+from .operations import actions as operations_actions
+from .publishers import auth as publisher_auth
+from .publishers import validators as publisher_validators
+from .theme import helpers as theme_helpers
+
+
+class DuplicateRegistration(RuntimeError):
+    """Two concerns register the same name."""
+
+
+def merge(kind: str, concerns: Mapping[str, Mapping[str, Callable]]) -> dict[str, Callable]:
+    """The union of the concerns' dicts (concern name -> {name: function}); a name in two
+    of them raises ``DuplicateRegistration`` naming both."""
+    merged: dict[str, Callable] = {}
+    owners: dict[str, str] = {}
+    for concern, entries in concerns.items():
+        for name, function in entries.items():
+            if name in owners:
+                raise DuplicateRegistration(
+                    f"ckanext-hautegaronne: the {kind} {name!r} is registered by both "
+                    f"{owners[name]!r} and {concern!r}; each name must come from one concern")
+            owners[name] = concern
+            merged[name] = function
+    return merged
+
+
+def validators() -> dict[str, Callable]:
+    return merge("validator", {
+        "validation": validation.get_validators(),
+        "publishers": publisher_validators.get_validators(),
+        "dataset": dataset_validators.get_validators(),
+    })
+
+
+def auth_functions() -> dict[str, Callable]:
+    return merge("auth function", {
+        "publishers": harvest_auth.with_source_rules(publisher_auth.get_auth_functions()),
+        "harvest": harvest_auth.get_auth_functions(),
+    })
+
+
+def actions() -> dict[str, Callable]:
+    return structure.guard(merge("action", {
+        "dcat": dcat_actions.get_actions(),
+        "operations": operations_actions.get_actions(),
+    }))
+
+
+def helpers() -> dict[str, Callable]:
+    return merge("template helper", {
+        "portal": portal_helpers.get_helpers(),
+        "theme": theme_helpers.get_helpers(),
+        "dcat": dcat_helpers.get_helpers(),
+        "harvest": harvest_helpers.get_helpers(),
+    })
+
+
+def check() -> None:
+    """Builds every registration (CKAN asks for some only when first needed): a duplicate
+    fails the start-up, not a later request."""
+    validators()
+    auth_functions()
+    actions()
+    helpers()
