@@ -9,12 +9,15 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from .dcat import actions as dcat_actions
 from .dcat import licences as dcat_licences
 from .dcat import validators as dataset_validators
 from .dcat import views as dcat_views
+from .harvest import actions as harvest_actions
 from .harvest import auth as harvest_auth
+from .harvest import guard as harvest_guard
 from .logic import structure
 from .monitoring import views as monitoring_views
 from .operations import actions as operations_actions
@@ -41,6 +44,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigurer
 
@@ -72,7 +76,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict:
-        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
+        return structure.guard(harvest_guard.guard({
+            **dcat_actions.get_actions(), **operations_actions.get_actions(),
+            **harvest_actions.get_actions()}))
 
     # IMiddleware
 
@@ -96,3 +102,11 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
+
+    # IDCATRDFHarvester (ckanext-dcat's stock harvesters fetch through the address guard)
+
+    def before_download(self, url, harvest_job):
+        return harvest_guard.before_download(url, harvest_job)
+
+    def update_session(self, session):
+        return harvest_guard.update_session(session)

@@ -183,6 +183,21 @@ def _on_sources(orgs: Callable[[dict, Optional[str]], list], creating: bool,
     return auth
 
 
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def abort_failed_jobs(next_auth, context: dict, data_dict: dict) -> dict:
+    """Aborting the running jobs of every source (``harvest_abort_failed_jobs``, which
+    ckanext-harvest leaves unchecked) is the platform's operators' (override, site user).
+
+    ``next_auth`` is never called: ckanext-harvest registers no rule for this action, but
+    its plugin collects its auth functions into the dict that already holds its actions,
+    so the "rule" it registers under this name is the action itself."""
+    if _free(context):
+        return {"success": True}
+    return {"success": False, "msg": _(
+        "Only the platform's operators can abort the harvest jobs of all sources.")}
+
+
 def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
     """The harvest actions' rules, and the dataset actions' rules (``package_rules``, the
     publishers' chained functions) extended with the source rule."""
@@ -195,6 +210,9 @@ def get_auth_functions(package_rules: Optional[dict] = None) -> dict:
         "harvest_job_create": _admins_only(_source_orgs),
         "harvest_job_abort": _admins_only(_source_orgs),
         "harvest_send_job_to_gather_queue": _admins_only(_source_orgs),
+        # checked by the chained actions of ``actions`` (ckanext-harvest checks nothing)
+        "harvest_source_reindex": _admins_only(_source_orgs),
+        "harvest_abort_failed_jobs": abort_failed_jobs,
     }
     for name, creating in (("package_create", True), ("package_update", False),
                            ("package_patch", False), ("package_delete", False)):

@@ -256,11 +256,12 @@ class GuardedAdapter(HTTPAdapter):
         return super().send(request, timeout=timeout, **kwargs)
 
 
-def guarded_session(session: Optional[requests.Session] = None) -> requests.Session:
+def guarded_session(session: Optional[requests.Session] = None,
+                    adapter_class: type = GuardedAdapter) -> requests.Session:
     """``session`` (or a new one) with the guarded adapter and without environment proxies."""
     session = session or requests.Session()
     session.trust_env = False
-    adapter = GuardedAdapter()
+    adapter = adapter_class()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session

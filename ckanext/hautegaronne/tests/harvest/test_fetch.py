@@ -16,6 +16,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import ckan.plugins.toolkit as tk
 
 from ckanext.hautegaronne.harvest import fetch
 
@@ -173,10 +174,17 @@ def test_https_keeps_the_name_for_sni_and_the_certificate(tls_server, resolver):
     assert tls_server["server_names"] == ["catalogue.colomiers.test"]
 
 
-def test_a_source_on_localhost_is_refused_unless_allowed(commune, catalog_server):
+def test_a_source_on_localhost_is_refused_unless_allowed(monkeypatch, commune, catalog_server):
     url = catalog_server.serve("/catalog.rdf", read_data("colomiers-catalog.rdf")).replace(
         "127.0.0.1", "localhost")
+    with pytest.raises(tk.ValidationError) as refused:  # when the source is saved
+        make_source(commune, url)
+    assert "allowed_private_hosts" in refused.value.error_dict["url"][0]
+    # and when a source saved while the name was allowed is harvested
+    key = "ckanext.hautegaronne.harvest.allowed_private_hosts"
+    monkeypatch.setitem(tk.config, key, "localhost")
     source = make_source(commune, url)
+    monkeypatch.setitem(tk.config, key, "")
     report = run_job(source)
     assert report["status"] == "Finished"
     assert any("localhost" in e and "allowed_private_hosts" in e
