@@ -13,10 +13,11 @@ Sysadmins follow the publishers' ownership rules (``publishers.auth``): bound by
 line) is never bound. Reading sources and their reports keeps ckanext-harvest's rules.
 
 Source types: the stock harvesters stay installed (ckanext-dcat's ``dcat_rdf``), but they
-bypass the portal's address guard, size limits and ownership rules. Creating or editing a
-source of any other type than the portal's own (``hautegaronne_dcat``) is for sysadmins free
-of the ownership rules (override, site user) only; ``allowed_source_types`` also narrows the
-choices of ckanext-harvest's source form (``helpers.harvesters_info``).
+bypass the portal's size limits and ownership rules (not its address guard: ``guard``).
+Creating or editing a source of any other type than the portal's own (``hautegaronne_dcat``)
+is for sysadmins free of the ownership rules (override, site user) only;
+``allowed_source_types`` also narrows the choices of ckanext-harvest's source form
+(``helpers.harvesters_info``).
 """
 from __future__ import annotations
 
