@@ -9,11 +9,13 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.dcat.interfaces import IDCATRDFHarvester
 
 from . import registration, security
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
+from .harvest import guard as harvest_guard
 from .monitoring import views as monitoring_views
 from .operations import views as operations_views
 from .publishers import views as publisher_views
@@ -35,6 +37,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IDCATRDFHarvester, inherit=True)
 
     # IConfigurer
 
@@ -90,3 +93,11 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
+
+    # IDCATRDFHarvester (ckanext-dcat's stock harvesters fetch through the address guard)
+
+    def before_download(self, url, harvest_job):
+        return harvest_guard.before_download(url, harvest_job)
+
+    def update_session(self, session):
+        return harvest_guard.update_session(session)

@@ -15,7 +15,9 @@ from . import validation
 from .dcat import actions as dcat_actions
 from .dcat import helpers as dcat_helpers
 from .dcat import validators as dataset_validators
+from .harvest import actions as harvest_actions
 from .harvest import auth as harvest_auth
+from .harvest import guard as harvest_guard
 from .harvest import helpers as harvest_helpers
 from .logic import structure
 from .operations import actions as operations_actions
@@ -60,10 +62,11 @@ def auth_functions() -> dict[str, Callable]:
 
 
 def actions() -> dict[str, Callable]:
-    return structure.guard(merge("action", {
+    return structure.guard(harvest_guard.guard(merge("action", {
         "dcat": dcat_actions.get_actions(),
         "operations": operations_actions.get_actions(),
-    }))
+        "harvest": harvest_actions.get_actions(),
+    })))
 
 
 def helpers() -> dict[str, Callable]:

@@ -1,34 +1,79 @@
 """Catalog actions: ckanext-dcat's ``dcat_catalog_show`` with Hydra paging built from the
 site URL, its ``dcat_dataset_show`` with the same serializer, and the catalog of one
-publisher."""
+publisher.
+
+A malformed query of a catalog (``q``, ``fq`` that Solr cannot parse or that carry local
+parameters such as ``{!lucene}``, a ``page`` or ``modified_since`` that is no page or date)
+raises ``CatalogQueryError``: the feeds answer 400 with a French message (``views``), the
+action API its 400. A dataset that the caller may not read is not found, exactly as an
+unknown name (no 403 revealing that a private dataset exists).
+"""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchError, SearchQueryError, SolrConnectionError
 
 from . import serializer
 
 EXCLUDED_TYPES = ("-dataset_type:harvest", "-dataset_type:showcase")
 
 
+class CatalogQueryError(SearchQueryError):
+    """A catalog request whose parameters cannot be searched: the client's error (400)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# What Solr answers to a query it cannot parse (pysolr's message for its HTTP 400)
+_SOLR_BAD_REQUEST = re.compile(r"\(HTTP 400\)")
+
+
+def _query_refusal() -> CatalogQueryError:
+    return CatalogQueryError(tk._(
+        "The search query (q, fq) of this catalogue is invalid: check its syntax; local "
+        "parameters such as {!lucene} are not accepted."))
+
+
 def _search(context: dict, data_dict: dict, fq_list: list[str]) -> dict:
     per_page = serializer.datasets_per_page()
-    page = serializer.page_number(data_dict.get("page"))
+    try:
+        page = serializer.page_number(data_dict.get("page"))
+    except tk.ValidationError as error:
+        raise CatalogQueryError(error.error_dict["page"][0])
     fq_list = list(EXCLUDED_TYPES) + fq_list
     if data_dict.get("modified_since"):
         from dateutil.parser import parse as parse_date
         try:
             since = parse_date(data_dict["modified_since"]).isoformat() + "Z"
-        except (ValueError, OverflowError):
-            raise tk.ValidationError({"modified_since": [tk._("Use an ISO 8601 date.")]})
+        except (ValueError, OverflowError, TypeError):
+            raise CatalogQueryError(tk._("Use an ISO 8601 date."))
         fq_list.append(f"metadata_modified:[{since} TO NOW]")
-    search = tk.get_action("package_search")(context.copy(), {
-        "q": data_dict.get("q") or "*:*", "fq": data_dict.get("fq") or "",
-        "fq_list": fq_list, "rows": per_page, "start": per_page * (page - 1),
-        # A stable order: pages of a harvest do not shift while it runs.
-        "sort": "metadata_created asc, id asc",
-    })
+    for param in ("q", "fq"):
+        if data_dict.get(param) is not None and not isinstance(data_dict[param], str):
+            raise _query_refusal()
+    try:
+        search = tk.get_action("package_search")(context.copy(), {
+            "q": data_dict.get("q") or "*:*", "fq": data_dict.get("fq") or "",
+            "fq_list": fq_list, "rows": per_page, "start": per_page * (page - 1),
+            # A stable order: pages of a harvest do not shift while it runs.
+            "sort": "metadata_created asc, id asc",
+        })
+    except SolrConnectionError:
+        raise
+    except SearchQueryError:
+        raise _query_refusal()
+    except SearchError as error:
+        # CKAN's refusal of local parameters and magic fields, or Solr's 400; any other
+        # Solr failure stays a server error
+        text = str(error)
+        if _SOLR_BAD_REQUEST.search(text) or " param '" in text:
+            raise _query_refusal()
+        raise
     return search
 
 
@@ -52,8 +97,12 @@ def dcat_dataset_show(original_action, context: dict, data_dict: dict) -> str:
     """One dataset's RDF with the portal's serializer (profile classes loaded once per
     process instead of scanning the installed packages' entry points on every request;
     the publisher read from its row): measured by bench/throughput.py."""
-    tk.check_access("dcat_dataset_show", context, data_dict)
-    dataset_dict = tk.get_action("package_show")(context, data_dict)
+    try:
+        tk.check_access("dcat_dataset_show", context, data_dict)
+        dataset_dict = tk.get_action("package_show")(context, data_dict)
+    except tk.NotAuthorized:
+        # as an unknown name: a private dataset's existence is not revealed
+        raise tk.ObjectNotFound()
     output = serializer.HydraRDFSerializer(profiles=data_dict.get("profiles")).serialize_dataset(
         dataset_dict, _format=data_dict.get("format"))
     return output

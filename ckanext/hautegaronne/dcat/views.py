@@ -1,9 +1,12 @@
-"""DCAT endpoints: a catalog per publisher, and a charset on every RDF response."""
+"""DCAT endpoints: a catalog per publisher, a charset on every RDF response, and a 400
+for a malformed catalog query (ckanext-dcat's ``/catalog.<format>`` included)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
+
+from .actions import CatalogQueryError
 
 MEDIA_TYPES = {
     "ttl": "text/turtle",
@@ -41,6 +44,14 @@ hautegaronne_dcat.add_url_rule("/catalogue/<org_name>", view_func=publisher_cata
                                endpoint="publisher_catalog_iri", defaults={"_format": "ttl"})
 
 RDF_MEDIA_TYPES = frozenset(MEDIA_TYPES.values())
+
+
+@hautegaronne_dcat.app_errorhandler(CatalogQueryError)
+def malformed_catalog_query(error: CatalogQueryError) -> Response:
+    """The catalogs (``/catalog.<format>``, ``/catalogue/<organisation>.<format>``): the
+    client's query cannot be searched. ckanext-dcat's view lets the error through; the
+    action API answers it itself (400)."""
+    return Response(error.message + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
 @hautegaronne_dcat.after_app_request

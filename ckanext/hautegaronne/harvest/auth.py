@@ -13,10 +13,11 @@ Sysadmins follow the publishers' ownership rules (``publishers.auth``): bound by
 line) is never bound. Reading sources and their reports keeps ckanext-harvest's rules.
 
 Source types: the stock harvesters stay installed (ckanext-dcat's ``dcat_rdf``), but they
-bypass the portal's address guard, size limits and ownership rules. Creating or editing a
-source of any other type than the portal's own (``hautegaronne_dcat``) is for sysadmins free
-of the ownership rules (override, site user) only; ``allowed_source_types`` also narrows the
-choices of ckanext-harvest's source form (``helpers.harvesters_info``).
+bypass the portal's size limits and ownership rules (not its address guard: ``guard``).
+Creating or editing a source of any other type than the portal's own (``hautegaronne_dcat``)
+is for sysadmins free of the ownership rules (override, site user) only;
+``allowed_source_types`` also narrows the choices of ckanext-harvest's source form
+(``helpers.harvesters_info``).
 """
 from __future__ import annotations
 
@@ -187,6 +188,21 @@ SOURCE_GUARDED = (("package_create", True), ("package_update", False),
                   ("package_patch", False), ("package_delete", False))
 
 
+@tk.chained_auth_function
+@tk.auth_sysadmins_check
+def abort_failed_jobs(next_auth, context: dict, data_dict: dict) -> dict:
+    """Aborting the running jobs of every source (``harvest_abort_failed_jobs``, which
+    ckanext-harvest leaves unchecked) is the platform's operators' (override, site user).
+
+    ``next_auth`` is never called: ckanext-harvest registers no rule for this action, but
+    its plugin collects its auth functions into the dict that already holds its actions,
+    so the "rule" it registers under this name is the action itself."""
+    if _free(context):
+        return {"success": True}
+    return {"success": False, "msg": _(
+        "Only the platform's operators can abort the harvest jobs of all sources.")}
+
+
 def get_auth_functions() -> dict:
     """The harvest actions' rules."""
     return {
@@ -197,6 +213,9 @@ def get_auth_functions() -> dict:
         "harvest_job_create": _admins_only(_source_orgs),
         "harvest_job_abort": _admins_only(_source_orgs),
         "harvest_send_job_to_gather_queue": _admins_only(_source_orgs),
+        # checked by the chained actions of ``actions`` (ckanext-harvest checks nothing)
+        "harvest_source_reindex": _admins_only(_source_orgs),
+        "harvest_abort_failed_jobs": abort_failed_jobs,
     }
 
 

@@ -11,14 +11,19 @@ and connect to a vetted address, while the request keeps the original host name 
 between a check and the connection (DNS rebinding) is thus judged on the address actually
 connected to. Every redirect is followed by hand and opens its connection the same way; a
 redirect loop or more than ``max_redirects`` redirects stop the fetch. Proxies from the
-environment are not used (the proxy, not the harvester, would resolve the name). The body
-is read within ``timeout`` seconds (a total deadline, not only per read) and up to
-``max_size_mb``.
+environment are not used (the proxy, not the harvester, would resolve the name). The whole
+exchange (connections, headers, body, every redirect hop) ends within ``timeout`` seconds:
+a server that sends a byte now and then cannot hold the gather consumer (``Deadline``).
+The body is read up to ``max_size_mb``.
+
+The guarded session also serves ckanext-dcat's stock harvesters (``guard.py``), whose
+requests are given ``timeout`` per read when they set none.
 """
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from typing import NamedTuple, Optional
 from urllib.parse import urljoin, urlsplit
@@ -43,6 +48,10 @@ resolver = socket.getaddrinfo
 
 class FetchError(Exception):
     """A remote document could not be fetched (the message is for the job report)."""
+
+
+class UnknownHost(FetchError):
+    """The host name does not resolve (now: a source's name may resolve later)."""
 
 
 class Fetched(NamedTuple):
@@ -77,7 +86,7 @@ def vetted_addresses(host: str, port: int) -> list[tuple]:
     try:
         infos = resolver(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        raise FetchError(_("Unknown host name: {host}").format(host=host))
+        raise UnknownHost(_("Unknown host name: {host}").format(host=host))
     vetted = []
     for family, _type, _proto, _name, sockaddr in infos:
         text = sockaddr[0]
@@ -94,7 +103,7 @@ def vetted_addresses(host: str, port: int) -> list[tuple]:
         if (family, text) not in vetted:
             vetted.append((family, text))
     if not vetted:
-        raise FetchError(_("Unknown host name: {host}").format(host=host))
+        raise UnknownHost(_("Unknown host name: {host}").format(host=host))
     return vetted
 
 
@@ -121,17 +130,90 @@ def check_url(url: str) -> list[tuple]:
     return vetted_addresses(parts.hostname, _port(parts))
 
 
+class Deadline:
+    """The total time of one fetch, held on every socket it opens.
+
+    A per-read timeout restarts with each byte received: a server sending one byte every
+    second or so (status line, headers or body) would hold the fetch for as long as it
+    likes. At the deadline, a timer thread shuts the fetch's sockets down, which ends any
+    read blocked on them; the fetch then reports the timeout. Sockets are watched through
+    a duplicate descriptor (shutting one down ends the connection itself), since TLS
+    wrapping detaches the original socket object.
+    """
+
+    _current = threading.local()
+
+    def __init__(self, seconds: float) -> None:
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._watched: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    @classmethod
+    def current(cls) -> Optional["Deadline"]:
+        return getattr(cls._current, "deadline", None)
+
+    def remaining(self) -> float:
+        return max(0.0, self.end - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        with self._lock:
+            watched = sock.dup()
+            self._watched.append(watched)
+            if self.expired:
+                _shut(watched)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._watched:
+                _shut(sock)
+
+    def __enter__(self) -> "Deadline":
+        Deadline._current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._timer.cancel()
+        Deadline._current.deadline = None
+        with self._lock:
+            for sock in self._watched:
+                sock.close()
+            self._watched.clear()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # closed already
+
+
 class _GuardedConnectionMixin:
     """Opens the socket to an address vetted by ``vetted_addresses`` (one resolution); the
-    connection's ``host`` stays the name, for the Host header, SNI and certificates."""
+    connection's ``host`` stays the name, for the Host header, SNI and certificates. Within
+    a fetch, the connection waits at most until its deadline, which watches the socket."""
 
     def _new_conn(self) -> socket.socket:
         last_error: Optional[OSError] = None
+        deadline = Deadline.current()
         for _family, address in vetted_addresses(self._dns_host, self.port):
+            timeout = self.timeout
+            if deadline is not None:
+                timeout = deadline.remaining() if not isinstance(timeout, (int, float)) \
+                    else min(timeout, deadline.remaining())
             try:
-                return urllib3_connection.create_connection(
-                    (address, self.port), self.timeout, source_address=self.source_address,
+                if deadline is not None and timeout <= 0:
+                    raise socket.timeout()
+                sock = urllib3_connection.create_connection(
+                    (address, self.port), timeout, source_address=self.source_address,
                     socket_options=self.socket_options)
+                if deadline is not None:
+                    deadline.watch(sock)
+                return sock
             except socket.timeout as error:
                 raise ConnectTimeoutError(
                     self, f"Connection to {self.host} timed out. "
@@ -158,19 +240,28 @@ class _GuardedHTTPSConnectionPool(HTTPSConnectionPool):
 
 
 class GuardedAdapter(HTTPAdapter):
-    """A requests adapter whose connections only reach vetted addresses."""
+    """A requests adapter whose connections only reach vetted addresses, and whose requests
+    wait at most ``ckanext.hautegaronne.harvest.timeout`` per connection or read when the
+    caller set no timeout (ckanext-dcat's harvesters set none)."""
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPConnectionPool,
                                                    "https": _GuardedHTTPSConnectionPool}
 
+    def send(self, request, timeout=None, **kwargs):
+        if timeout is None:
+            seconds = float(_setting("timeout", 30))
+            timeout = (seconds, seconds)
+        return super().send(request, timeout=timeout, **kwargs)
 
-def guarded_session(session: Optional[requests.Session] = None) -> requests.Session:
+
+def guarded_session(session: Optional[requests.Session] = None,
+                    adapter_class: type = GuardedAdapter) -> requests.Session:
     """``session`` (or a new one) with the guarded adapter and without environment proxies."""
     session = session or requests.Session()
     session.trust_env = False
-    adapter = GuardedAdapter()
+    adapter = adapter_class()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
@@ -181,56 +272,83 @@ def fetch(url: str, session: Optional[requests.Session] = None) -> Fetched:
     timeout = float(_setting("timeout", 30))
     max_bytes = int(float(_setting("max_size_mb", 50)) * 1024 * 1024)
     max_redirects = int(_setting("max_redirects", 5))
+    # A session of its own: a pooled connection opened before this fetch would not be
+    # watched by its deadline.
+    own_session = session is None
     session = guarded_session(session)
     seen: list[str] = []
+
+    def timed_out() -> FetchError:
+        return FetchError(_("No complete answer from {url} within {seconds} seconds.")
+                          .format(url=seen[-1] if seen else url, seconds=int(timeout)))
+
+    with Deadline(timeout) as deadline:
+        try:
+            fetched = _get(session, url, max_bytes, max_redirects, seen, deadline)
+        except FetchError:
+            raise
+        except Exception as error:
+            current = seen[-1] if seen else url
+            if deadline.expired or isinstance(error, requests.Timeout):
+                # whatever the shut-down socket made of the read (reset, truncated answer)
+                raise timed_out()
+            if isinstance(error, requests.ConnectionError):
+                raise FetchError(_("Could not connect to {url}: {error}").format(
+                    url=current, error=error))
+            if isinstance(error, requests.RequestException):
+                raise FetchError(_("Could not fetch {url}: {error}").format(
+                    url=current, error=error))
+            raise
+        finally:
+            if own_session:
+                session.close()
+        if deadline.expired:  # a body cut short by the deadline is no document
+            raise timed_out()
+    return fetched
+
+
+def _get(session: requests.Session, url: str, max_bytes: int, max_redirects: int,
+         seen: list[str], deadline: Deadline) -> Fetched:
+    """``fetch``'s exchange, redirect by redirect (``seen``: the URLs requested)."""
     current = url
-    deadline = time.monotonic() + timeout
-    try:
-        while True:
-            _check_form(current)
-            if current in seen:
-                raise FetchError(_("Redirect loop: {url} redirects back to itself.")
-                                 .format(url=seen[0]))
-            if len(seen) > max_redirects:
-                raise FetchError(_("Too many redirects (more than {count}) from {url}.")
-                                 .format(count=max_redirects, url=url))
-            seen.append(current)
-            response = session.get(current, stream=True, allow_redirects=False,
-                                   timeout=(timeout, timeout), headers={"Accept": ACCEPT})
-            if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
-                location = response.headers.get("Location")
+    while True:
+        _check_form(current)
+        if current in seen:
+            raise FetchError(_("Redirect loop: {url} redirects back to itself.")
+                             .format(url=seen[0]))
+        if len(seen) > max_redirects:
+            raise FetchError(_("Too many redirects (more than {count}) from {url}.")
+                             .format(count=max_redirects, url=url))
+        seen.append(current)
+        wait = max(deadline.remaining(), 0.001)
+        response = session.get(current, stream=True, allow_redirects=False,
+                               timeout=(wait, wait), headers={"Accept": ACCEPT})
+        if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
+            location = response.headers.get("Location")
+            response.close()
+            if not location:
+                raise FetchError(_("The server answered a redirect without address for "
+                                   "{url}.").format(url=current))
+            current = urljoin(current, location)
+            continue
+        if response.status_code >= 400:
+            response.close()
+            raise FetchError(_("The server answered {status} {reason} for {url}.").format(
+                status=response.status_code, reason=response.reason or "", url=current))
+        declared = response.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            response.close()
+            raise FetchError(_("The document of {url} is larger than {size} MB.").format(
+                url=current, size=max_bytes // (1024 * 1024)))
+        chunks, length = [], 0
+        for chunk in response.iter_content(CHUNK):
+            length += len(chunk)
+            if length > max_bytes:
                 response.close()
-                if not location:
-                    raise FetchError(_("The server answered a redirect without address for "
-                                       "{url}.").format(url=current))
-                current = urljoin(current, location)
-                continue
-            if response.status_code >= 400:
+                raise FetchError(_("The document of {url} is larger than {size} MB.")
+                                 .format(url=current, size=max_bytes // (1024 * 1024)))
+            if deadline.expired:
                 response.close()
-                raise FetchError(_("The server answered {status} {reason} for {url}.").format(
-                    status=response.status_code, reason=response.reason or "", url=current))
-            declared = response.headers.get("Content-Length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                response.close()
-                raise FetchError(_("The document of {url} is larger than {size} MB.").format(
-                    url=current, size=max_bytes // (1024 * 1024)))
-            chunks, length = [], 0
-            for chunk in response.iter_content(CHUNK):
-                length += len(chunk)
-                if length > max_bytes:
-                    response.close()
-                    raise FetchError(_("The document of {url} is larger than {size} MB.")
-                                     .format(url=current, size=max_bytes // (1024 * 1024)))
-                if time.monotonic() > deadline:
-                    response.close()
-                    raise requests.Timeout()
-                chunks.append(chunk)
-            return Fetched(b"".join(chunks), response.headers.get("Content-Type"), current)
-    except requests.Timeout:
-        raise FetchError(_("No complete answer from {url} within {seconds} seconds.").format(
-            url=current, seconds=int(timeout)))
-    except requests.ConnectionError as error:
-        raise FetchError(_("Could not connect to {url}: {error}").format(url=current,
-                                                                         error=error))
-    except requests.RequestException as error:
-        raise FetchError(_("Could not fetch {url}: {error}").format(url=current, error=error))
+                raise requests.Timeout()
+            chunks.append(chunk)
+        return Fetched(b"".join(chunks), response.headers.get("Content-Type"), current)

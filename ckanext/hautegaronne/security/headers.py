@@ -21,13 +21,38 @@ a cached page's header and body disagree):
 tests/security/test_headers.py checks these hashes against the installed
 sources and the browser test checks that no page of the portal meets a
 violation.
+
+Uploaded files (resource downloads /dataset/<id>/resource/<rid>/download/...,
+images under /uploads/..., CKAN's /file/... routes) are other people's content
+served from the portal's origin: whatever their name, declared format or
+content, they must never run there (an HTML or SVG file with a script, or a .js
+file that another upload includes, would act with the reader's session). They
+get a policy of their own (``download_headers``):
+
+- ``Content-Security-Policy: sandbox; default-src 'none'...``: a document opened
+  from them runs no script, submits no form, has an opaque origin (no cookie,
+  no same-origin request) and loads nothing but images and styles;
+- ``X-Content-Type-Options: nosniff``: a browser never takes them for another
+  type (a .js upload served as anything but JavaScript does not run from a
+  ``<script>`` element);
+- only the passive types of ``INLINE_TYPES`` (raster images, PDF, CSV, plain
+  text) keep their type and open in the browser; anything else (HTML, XHTML,
+  SVG, JavaScript, XML, any type a publisher may declare) is sent as
+  ``Content-Disposition: attachment`` with the neutral type
+  ``application/octet-stream``: saved, never rendered;
+- PDF: Chromium and Safari refuse to show a PDF in a sandboxed document, so a
+  PDF gets the same policy without ``sandbox`` (the PDF viewers run a PDF's
+  scripts apart from the page's origin, and nosniff keeps anything else from
+  being read as a PDF viewer's page).
 """
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import unicodedata
+from urllib.parse import quote, unquote, urlsplit
 
 import ckan.plugins.toolkit as tk
 from flask import Response, request
+from werkzeug.http import parse_options_header
 
 # <style> elements written by CKAN's libraries and snippets (see above).
 STYLE_HASHES = (
@@ -52,6 +77,18 @@ SCRIPT_HANDLER_HASHES = (
     # token check boxes enable the "Revoke" button
     "'sha256-ZrVI5vUZG/f325B6NP6JIyXK7PKkA2jqxWw2C6+RnuI='",
 )
+
+# Uploaded files: the types that open in the browser (passive content only).
+INLINE_TYPES = frozenset({
+    "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/bmp",
+    "application/pdf", "text/csv", "text/plain",
+})
+NEUTRAL_TYPE = "application/octet-stream"
+_UPLOAD_DIRECTIVES = ("default-src 'none'", "img-src 'self' data:", "style-src 'unsafe-inline'",
+                      "frame-ancestors 'self'", "form-action 'none'", "base-uri 'none'")
+DOWNLOAD_POLICY = "; ".join(("sandbox",) + _UPLOAD_DIRECTIVES)
+# The PDF viewers embed the file in a document of their own ('self' objects)
+PDF_POLICY = "; ".join(_UPLOAD_DIRECTIVES + ("object-src 'self'",))
 
 PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=(), "
                       "magnetometer=(), microphone=(), payment=(), usb=()")
@@ -100,6 +137,47 @@ def policy() -> str:
     return configured or default_policy()
 
 
+def is_uploaded_file() -> bool:
+    """Does the current request serve a file that a user uploaded?"""
+    endpoint = request.endpoint or ""
+    blueprint, _dot, view = endpoint.rpartition(".")
+    if view == "download" and blueprint.endswith("resource"):
+        return True  # resource (and <dataset type>_resource) downloads
+    if blueprint == "file":
+        return True  # CKAN 2.12's file routes
+    # ckan.storage_path's uploads (organisation, user and site images) are static files
+    return endpoint == "static" and request.path.startswith("/uploads/")
+
+
+def _file_name(response: Response) -> str:
+    _value, options = parse_options_header(response.headers.get("Content-Disposition"))
+    name = options.get("filename") or unquote(request.path.rstrip("/").rsplit("/", 1)[-1])
+    return name or "download"
+
+
+def _as_attachment(response: Response) -> None:
+    name = _file_name(response)
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    ascii_name = "".join(c for c in ascii_name if c.isprintable() and c not in '"\\') or "download"
+    options = {"filename": ascii_name}
+    if ascii_name != name:
+        options["filename*"] = "UTF-8''" + quote(name, safe="")
+    response.headers.set("Content-Disposition", "attachment", **options)
+
+
+def download_headers(response: Response) -> None:
+    """The uploaded files' policy (see the module's docstring), whatever the view set."""
+    media_type = (response.mimetype or "").strip().lower()
+    if media_type in INLINE_TYPES:
+        response.headers["Content-Security-Policy"] = (
+            PDF_POLICY if media_type == "application/pdf" else DOWNLOAD_POLICY)
+    else:
+        response.headers["Content-Security-Policy"] = DOWNLOAD_POLICY
+        response.headers["Content-Type"] = NEUTRAL_TYPE
+        _as_attachment(response)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+
+
 def make_after_request():
     """The after_request hook, with the configuration read once."""
     csp = policy()
@@ -114,6 +192,10 @@ def make_after_request():
         headers["Content-Security-Policy"] = csp
 
     def add_security_headers(response: Response) -> Response:
+        # the file itself (not an error page or a redirect to a linked resource)
+        if (200 <= response.status_code < 300 or response.status_code == 304) \
+                and is_uploaded_file():
+            download_headers(response)
         for name, value in headers.items():
             # a view that chose its own value keeps it
             if name not in response.headers:

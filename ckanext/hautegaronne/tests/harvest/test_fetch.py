@@ -12,9 +12,11 @@ import socket
 import ssl
 import subprocess
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import ckan.plugins.toolkit as tk
 
 from ckanext.hautegaronne.harvest import fetch
 
@@ -172,10 +174,17 @@ def test_https_keeps_the_name_for_sni_and_the_certificate(tls_server, resolver):
     assert tls_server["server_names"] == ["catalogue.colomiers.test"]
 
 
-def test_a_source_on_localhost_is_refused_unless_allowed(commune, catalog_server):
+def test_a_source_on_localhost_is_refused_unless_allowed(monkeypatch, commune, catalog_server):
     url = catalog_server.serve("/catalog.rdf", read_data("colomiers-catalog.rdf")).replace(
         "127.0.0.1", "localhost")
+    with pytest.raises(tk.ValidationError) as refused:  # when the source is saved
+        make_source(commune, url)
+    assert "allowed_private_hosts" in refused.value.error_dict["url"][0]
+    # and when a source saved while the name was allowed is harvested
+    key = "ckanext.hautegaronne.harvest.allowed_private_hosts"
+    monkeypatch.setitem(tk.config, key, "localhost")
     source = make_source(commune, url)
+    monkeypatch.setitem(tk.config, key, "")
     report = run_job(source)
     assert report["status"] == "Finished"
     assert any("localhost" in e and "allowed_private_hosts" in e
@@ -190,3 +199,66 @@ def test_a_source_on_an_allowed_name_is_harvested(commune, catalog_server):
     report = run_job(make_source(commune, url))
     assert report["gather_errors"] == [] and report["stats"].get("added") == 4
     assert len(org_datasets(commune)) == 4
+
+
+class DribblingServer:
+    """A loopback server that answers every connection with ``head`` at once, then sends
+    ``dribble`` one byte every ``interval`` seconds (until the client hangs up)."""
+
+    def __init__(self, head: bytes, dribble: bytes, interval: float = 1.5):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.head, self.dribble, self.interval = head, dribble, interval
+        self.stopped = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self.stopped.is_set():
+            try:
+                connection, _address = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(connection,), daemon=True).start()
+
+    def _answer(self, connection):
+        with connection:
+            try:
+                connection.recv(65536)  # the request
+                connection.sendall(self.head)
+                for byte in self.dribble:
+                    if self.stopped.wait(self.interval):
+                        return
+                    connection.sendall(bytes([byte]))
+            except OSError:
+                return  # the client hung up
+
+    def close(self):
+        self.stopped.set()
+        self.listener.close()
+
+
+SLOW_BODY = b"<rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'/>"
+
+
+@pytest.mark.parametrize("phase", ["status line and headers", "body"])
+@pytest.mark.ckan_config("ckanext.hautegaronne.harvest.allowed_private_hosts", "127.0.0.1")
+@pytest.mark.ckan_config("ckanext.hautegaronne.harvest.timeout", "2")
+def test_the_deadline_holds_for_the_whole_exchange(phase):
+    # A hostile source sends one byte every 1.5 s, each within the 2 s allowed per read:
+    # only a deadline on the whole exchange stops it (measured before it: 99 s and 210 s).
+    answer = (b"HTTP/1.1 200 OK\r\nContent-Type: application/rdf+xml\r\n"
+              b"Content-Length: %d\r\n\r\n" % len(SLOW_BODY))
+    if phase == "body":
+        server = DribblingServer(answer, SLOW_BODY)
+    else:
+        server = DribblingServer(b"", answer + SLOW_BODY)
+    try:
+        started = time.monotonic()
+        with pytest.raises(fetch.FetchError) as error:
+            fetch.fetch(f"http://127.0.0.1:{server.port}/catalog.rdf")
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert "Pas de réponse complète" in str(error.value) and "2 secondes" in str(error.value)
+    # 2 s allowed; 3 s more for a loaded machine
+    assert elapsed < 2 + 3, f"the fetch took {elapsed:.1f} s"

@@ -73,9 +73,14 @@ def test_disappeared_dataset_flagged_then_withdrawn_then_back(commune, catalog_s
     assert not keys & {missing.MISSING_SINCE, missing.WITHDRAWN_ON}
 
 
-def test_loopback_refused_unless_allowed(commune, catalog_server):
+@ALLOW_LOOPBACK
+def test_loopback_refused_unless_allowed(monkeypatch, commune, catalog_server):
     url = catalog_server.serve("/catalog.rdf", read_data("colomiers-catalog.rdf"))
-    report = run_job(make_source(commune, url))
+    # a source saved while 127.0.0.1 was allowed, then disallowed (the guard of source
+    # forms and actions: test_guard.py)
+    source = make_source(commune, url)
+    monkeypatch.setitem(tk.config, "ckanext.hautegaronne.harvest.allowed_private_hosts", "")
+    report = run_job(source)
     assert report["status"] == "Finished"
     assert any("127.0.0.1" in e and "allowed_private_hosts" in e
                for e in report["gather_errors"]), report["gather_errors"]
