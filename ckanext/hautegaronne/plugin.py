@@ -20,6 +20,7 @@ from .monitoring import views as monitoring_views
 from .operations import actions as operations_actions
 from .operations import views as operations_views
 from .publishers import auth as publisher_auth
+from .publishers import bound as bound_sysadmins
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
 from . import security
@@ -50,6 +51,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "hautegaronne")
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = dcat_licences.licence_file_url()
+        bound_sysadmins.show_site_user_activity(config)
 
     # IValidators
 
@@ -60,7 +62,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_auth_functions(self) -> dict:
         publisher_rules = publisher_auth.get_auth_functions()
-        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules)}
+        return {**bound_sysadmins.get_auth_functions(), **publisher_rules,
+                **harvest_auth.get_auth_functions(publisher_rules)}
 
     # IBlueprint
 
@@ -72,7 +75,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict:
-        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
+        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions(),
+                                **bound_sysadmins.get_actions()})
 
     # IMiddleware
 
