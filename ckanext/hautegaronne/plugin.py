@@ -21,6 +21,7 @@ from .operations import actions as operations_actions
 from .operations import views as operations_views
 from .publishers import auth as publisher_auth
 from .publishers import bound as bound_sysadmins
+from .publishers import identity as publisher_identity
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
 from . import security
@@ -76,6 +77,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_actions(self) -> dict:
         return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions(),
+                                **publisher_identity.get_actions(),
                                 **bound_sysadmins.get_actions()})
 
     # IMiddleware
