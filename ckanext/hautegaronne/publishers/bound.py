@@ -5,9 +5,11 @@ the platform's own business (themes, vocabularies, configuration, background job
 accounts) but, by any action, cannot:
 
 * write a publisher's data unless it holds the matching role in that publisher (dataset
-  relationships, resource views, resource order, task statuses, collaborators, group actions
-  on an organisation); site-wide writes over every publisher (clearing a view type, clearing
-  every harvest source, forging or erasing activities) are refused outright;
+  relationships, resource views, resource order, task statuses, collaborators, files, group
+  actions on an organisation, harvest objects and a source's history or index); site-wide
+  writes over every publisher (clearing a view type, starting every source's job, clearing
+  every source's history, importing every harvest object, forging or erasing activities)
+  are refused outright;
 * act as another user: API tokens for someone else or for the site user, another user's
   password, e-mail or name (password help is CKAN's reset e-mail), deleting an account that
   belongs to a publisher's team (the way to take a publisher over), obtaining the site user;
@@ -32,7 +34,6 @@ _ = tk._
 
 # A rule answers a refusal message, or None when the bound sysadmin may go on.
 Rule = Callable[[dict, dict], Optional[str]]
-
 
 
 def _data_refusal() -> str:
