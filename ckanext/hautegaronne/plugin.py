@@ -18,6 +18,7 @@ from .dcat import views as dcat_views
 from .harvest import guard as harvest_guard
 from .monitoring import views as monitoring_views
 from .operations import views as operations_views
+from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
 from .theme import search as theme_search
 from .theme import views as theme_views
@@ -49,6 +50,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
             config["licenses_group_url"] = dcat_licences.licence_file_url()
         registration.check()
         dcat_profile.check_profiles_setting(config.get("ckanext.dcat.rdf.profiles"))
+        bound_sysadmins.show_site_user_activity(config)
 
     # IValidators, ITemplateHelpers, IAuthFunctions, IActions (see registration.py)
 

@@ -22,6 +22,8 @@ from .harvest import helpers as harvest_helpers
 from .logic import structure
 from .operations import actions as operations_actions
 from .publishers import auth as publisher_auth
+from .publishers import bound as bound_sysadmins
+from .publishers import identity as publisher_identity
 from .publishers import validators as publisher_validators
 from .theme import helpers as theme_helpers
 
@@ -58,6 +60,7 @@ def auth_functions() -> dict[str, Callable]:
     return merge("auth function", {
         "publishers": harvest_auth.with_source_rules(publisher_auth.get_auth_functions()),
         "harvest": harvest_auth.get_auth_functions(),
+        "bound sysadmins": bound_sysadmins.get_auth_functions(),
     })
 
 
@@ -66,6 +69,8 @@ def actions() -> dict[str, Callable]:
         "dcat": dcat_actions.get_actions(),
         "operations": operations_actions.get_actions(),
         "harvest": harvest_actions.get_actions(),
+        "publisher identity": publisher_identity.get_actions(),
+        "bound sysadmins": bound_sysadmins.get_actions(),
     })))
 
 

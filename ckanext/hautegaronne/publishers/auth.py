@@ -75,8 +75,11 @@ def _org_id(value: Any) -> Optional[str]:
 
 
 def _package(data_dict: dict) -> Optional[model.Package]:
+    match = data_dict.get("match")
+    if isinstance(match, dict) and not data_dict.get("id"):
+        data_dict = match  # package_revise names the dataset under "match"
     ref = data_dict.get("id") or data_dict.get("name") or data_dict.get("package_id")
-    return model.Package.get(ref) if ref else None
+    return model.Package.get(ref) if isinstance(ref, str) and ref else None
 
 
 def _resource_package(data_dict: dict) -> Optional[model.Package]:
@@ -88,6 +91,10 @@ def _resource_package(data_dict: dict) -> Optional[model.Package]:
 
 def _denied(context: dict, why: str) -> dict:
     return {"success": False, "msg": why}
+
+
+class Refusal(Exception):
+    """Raised by a requirement function: the action is refused with this message."""
 
 
 def _moves(data_dict: dict, package: Optional[model.Package]) -> Optional[tuple[Optional[str], str]]:
@@ -114,7 +121,11 @@ def _sysadmin_guard(requirements: Callable[[dict, dict], Iterable[Requirement]])
                                       "organisation."))
         if _bound_sysadmin(context):
             user_name = context["user"]
-            for org_id, permission in requirements(context, data_dict):
+            try:
+                required = list(requirements(context, data_dict))
+            except Refusal as refusal:
+                return _denied(context, str(refusal))
+            for org_id, permission in required:
                 if not _role_allows(user_name, org_id, permission):
                     return _denied(context, _(
                         "Platform administrators do not edit a publisher's data: ask a member "
@@ -145,6 +156,12 @@ def _package_create(context, data_dict):
 
 
 def _package_update(context, data_dict):
+    update = data_dict.get("update")
+    if isinstance(update, dict) and "id" not in data_dict:
+        # package_revise checks {"update": the revised dataset}: its id and owner_org (a move)
+        # are there; the dataset may also be named under "match"
+        data_dict = {**update, "match": data_dict.get("match")} if update.get("id") else \
+            {**data_dict, "owner_org": update.get("owner_org")}
     package = _package(data_dict)
     if package is None:
         return [(None, "update_dataset")]
@@ -206,14 +223,69 @@ def _has_no_admin(org_id: Optional[str]) -> bool:
     return bool(org_id) and not authz.get_group_or_org_admin_ids(org_id)
 
 
+def _appoints_self(context: dict, data_dict: dict) -> bool:
+    if data_dict.get("object_type", "user") != "user":
+        return False
+    target = data_dict.get("object") or data_dict.get("username") or data_dict.get("user_id")
+    user = _user(context)
+    found = model.User.get(target) if isinstance(target, str) and target else None
+    return user is not None and found is not None and found.id == user.id
+
+
 def _members(context, data_dict):
     org_id = _org_id(data_dict.get("id"))
     group = model.Group.get(org_id) if org_id else None
     if group is not None and not group.is_organization:
         return []  # groups (themes) are not publishers
+    if _appoints_self(context, data_dict):
+        raise Refusal(_("Platform administrators do not appoint themselves in a publisher: "
+                        "its administrators do, and the first administrator the platform "
+                        "names for it is someone else."))
     if _has_no_admin(org_id):
         return []  # appointing the first administrator of a new publisher
     return [(org_id, "admin")]
+
+
+def _member_removal(context, data_dict):
+    """Leaving a publisher is always possible; removing others needs its admin role."""
+    org_id = _org_id(data_dict.get("id"))
+    group = model.Group.get(org_id) if org_id else None
+    if group is not None and not group.is_organization:
+        return []
+    if _appoints_self(context, data_dict):
+        return []
+    return [(org_id, "admin")]
+
+
+# -- bulk actions, for everybody ------------------------------------------------------------
+
+def _bulk_datasets(data_dict: dict) -> list:
+    datasets = data_dict.get("datasets") or []
+    return [datasets] if isinstance(datasets, str) else list(datasets)
+
+
+def _bulk_guard(next_rule):
+    """CKAN's bulk actions update only the organisation's datasets but record a "changed"
+    activity on every id given: ids outside the organisation are refused, for everybody."""
+
+    @tk.chained_auth_function
+    @tk.auth_sysadmins_check
+    def auth(next_auth, context, data_dict):
+        data_dict = data_dict or {}
+        org_ref = data_dict.get("org_id")
+        org_id = _org_id(org_ref) if _plain_reference(org_ref) else None
+        ids = _bulk_datasets(data_dict)
+        if not all(isinstance(ref, str) and _plain_reference(ref) for ref in ids):
+            return _denied(context, _("Give the ids of the organisation's datasets."))
+        owners = dict(model.Session.query(model.Package.id, model.Package.owner_org)
+                      .filter(model.Package.id.in_(ids)).all()) if ids else {}
+        if org_id is None or any(owners.get(ref) != org_id for ref in ids):
+            return _denied(context, _("Bulk changes apply to the organisation's own datasets "
+                                      "only: some of the datasets given belong to another "
+                                      "organisation, or do not exist."))
+        return next_rule(next_auth, context, data_dict)
+
+    return auth
 
 
 # -- the move rule, for everybody -----------------------------------------------------------
@@ -259,10 +331,10 @@ def get_auth_functions() -> dict:
         "dataset_purge": _sysadmin_guard(_package_purge),
         "organization_purge": _sysadmin_guard(_organization),
         "group_purge": _sysadmin_guard(_group_purge),
-        "bulk_update_private": _sysadmin_guard(_bulk),
-        "bulk_update_public": _sysadmin_guard(_bulk),
-        "bulk_update_delete": _sysadmin_guard(_bulk),
+        "bulk_update_private": _bulk_guard(_sysadmin_guard(_bulk)),
+        "bulk_update_public": _bulk_guard(_sysadmin_guard(_bulk)),
+        "bulk_update_delete": _bulk_guard(_sysadmin_guard(_bulk)),
         "organization_member_create": _sysadmin_guard(_members),
         "member_create": _sysadmin_guard(_members),
-        "member_delete": _sysadmin_guard(_members),
+        "member_delete": _sysadmin_guard(_member_removal),
     }
