@@ -19,6 +19,8 @@ __all__ = [
     "hautegaronne_spatial_choices",
     "hautegaronne_licence_choices",
     "hautegaronne_publisher_catalog_url",
+    "hautegaronne_search_unavailable",
+    "hautegaronne_publisher_datasets_from_database",
 ]
 __all__ += _theme_helpers.__all__
 __all__ += ["hautegaronne_harvest_missing", "organizations_available", "harvesters_info",
@@ -60,3 +62,17 @@ def hautegaronne_publisher_catalog_url(org_name: str, fmt: str = "ttl") -> str:
     """Absolute URL of a publisher's own DCAT catalog, served without redirect."""
     from .dcat import helpers as dcat_helpers
     return dcat_helpers.publisher_catalog_url(org_name, fmt)
+
+
+def hautegaronne_search_unavailable() -> bool:
+    """Whether this request found search (Solr) down: pages show a notice in place of what
+    search would have listed."""
+    from .operations import search_outage
+    return search_outage.outage_noted()
+
+
+def hautegaronne_publisher_datasets_from_database(org_id: str, limit: int = 20) -> dict:
+    """A publisher's datasets read from the database (``count``, the ``limit`` most recently
+    updated): its page's list while search is down."""
+    from .operations import search_outage
+    return search_outage.publisher_datasets(org_id, limit)

@@ -17,7 +17,9 @@ from .dcat import views as dcat_views
 from .harvest import auth as harvest_auth
 from .logic import structure
 from .monitoring import views as monitoring_views
+from . import operations
 from .operations import actions as operations_actions
+from .operations import search_outage
 from .operations import views as operations_views
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
@@ -72,12 +74,13 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict:
-        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
+        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions(),
+                                **search_outage.get_actions()})
 
     # IMiddleware
 
     def make_middleware(self, app, config):
-        return security.install(app)
+        return operations.install(security.install(app))
 
     # IAuthenticator (login throttling; authentication itself stays CKAN's)
 
