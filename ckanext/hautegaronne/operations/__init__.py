@@ -5,12 +5,13 @@ from typing import Any
 
 from ckan.lib.search import SolrConnectionError
 
-from . import search_outage
+from . import index_guard, search_outage
 
 
 def install(app: Any) -> Any:
-    """Hooks on every request while search is down (called from the plugin's
-    make_middleware, with the other per-request hooks)."""
+    """Hooks on every request while search is down or its index incomplete (called from
+    the plugin's make_middleware, with the other per-request hooks)."""
+    app.before_request(index_guard.guard_feed)
     app.after_request(search_outage.answer)
     app.register_error_handler(search_outage.SearchEngineUnavailable,
                                search_outage.unavailable_page)
