@@ -9,10 +9,10 @@ feed would publish (one Solr facet query, through ``package_search`` as the feed
 with what the database says is public (one SQL count grouped by publisher). Beyond
 ``ckanext.hautegaronne.search_index.tolerance`` datasets of difference, or when a publisher's
 datasets are all missing, the feed answers 503 with ``Retry-After`` and the difference is
-logged; ``/sante`` reports it (``report``). Solr
-down: the comparison itself fails, and the feed answers 503 (``search_outage``). Nothing is
-cached: the feeds come back as soon as the index matches the database again (``ckan
-hautegaronne search-index repair``, a rebuild, Solr restarted).
+logged; ``/sante`` reports it (``report``). Solr down: the comparison itself fails, and the
+feed answers 503 (``search_outage``). Nothing is cached: the feeds come back as soon as the
+index matches the database again (``ckan hautegaronne search-index repair``, a rebuild,
+Solr restarted).
 """
 from __future__ import annotations
 
