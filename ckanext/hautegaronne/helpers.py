@@ -26,10 +26,27 @@ def hautegaronne_frequency_choices(field: dict | None = None) -> list[dict]:
     return vocabularies.frequency_choices()
 
 
+def hautegaronne_search_unavailable() -> bool:
+    """Whether this request found search (Solr) down: pages show a notice in place of what
+    search would have listed."""
+    from .operations import search_outage
+    return search_outage.outage_noted()
+
+
+def hautegaronne_publisher_datasets_from_database(org_id: str, limit: int = 20) -> dict:
+    """A publisher's datasets read from the database (``count``, the ``limit`` most recently
+    updated): its page's list while search is down."""
+    from .operations import search_outage
+    return search_outage.publisher_datasets(org_id, limit)
+
+
 def get_helpers() -> dict:
     return {
         "hautegaronne_logo_url": hautegaronne_logo_url,
         "hautegaronne_departement_name": hautegaronne_departement_name,
         "hautegaronne_theme_choices": hautegaronne_theme_choices,
         "hautegaronne_frequency_choices": hautegaronne_frequency_choices,
+        "hautegaronne_search_unavailable": hautegaronne_search_unavailable,
+        "hautegaronne_publisher_datasets_from_database":
+            hautegaronne_publisher_datasets_from_database,
     }

@@ -17,6 +17,7 @@ from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
 from .harvest import guard as harvest_guard
 from .monitoring import views as monitoring_views
+from . import operations
 from .operations import views as operations_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
@@ -76,7 +77,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IMiddleware
 
     def make_middleware(self, app, config):
-        return security.install(app)
+        return operations.install(security.install(app))
 
     # IAuthenticator (login throttling; authentication itself stays CKAN's)
 

@@ -21,6 +21,7 @@ from .harvest import guard as harvest_guard
 from .harvest import helpers as harvest_helpers
 from .logic import structure
 from .operations import actions as operations_actions
+from .operations import search_outage
 from .publishers import auth as publisher_auth
 from .publishers import bound as bound_sysadmins
 from .publishers import identity as publisher_identity
@@ -71,6 +72,7 @@ def actions() -> dict[str, Callable]:
         "harvest": harvest_actions.get_actions(),
         "publisher identity": publisher_identity.get_actions(),
         "bound sysadmins": bound_sysadmins.get_actions(),
+        "search outage": search_outage.get_actions(),
     })))
 
 

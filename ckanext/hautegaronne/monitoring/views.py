@@ -6,6 +6,12 @@ query) and Redis (PING). Answers 200 {"status": "ok", ...} when all three
 answer, 503 {"status": "error", ...} otherwise, naming the failing service
 (the error's class only: nothing about addresses or credentials). Never
 cached. Anonymous, cheap enough to poll every few seconds.
+
+With the services up, "index" compares the search index with the database
+(operations/index_guard.py: one SQL count, one Solr facet query). An index
+that lacks datasets makes the DCAT feeds answer 503: "status" is then
+"degraded", still with HTTP 200 (every web machine shares the index; taking
+them out of the load balancer would not help): alert on "status" != "ok".
 """
 from __future__ import annotations
 
@@ -20,6 +26,8 @@ from flask import Blueprint, jsonify, request
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import common as search_common
+
+from ..operations import index_guard
 
 log = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 3
@@ -56,6 +64,16 @@ def _redis() -> None:
 CHECKS = {"database": _database, "search": _solr, "redis": _redis}
 
 
+def _index() -> dict:
+    try:
+        return index_guard.report()
+    except Exception as error:  # noqa: BLE001 - reported, never a failure of /sante itself
+        log.warning("Health check: index comparison failed: %r", error)
+        return {"ok": False, "error": type(error).__name__}
+    finally:
+        model.Session.remove()
+
+
 def status():
     checks = {}
     for name, check in CHECKS.items():
@@ -68,7 +86,12 @@ def status():
             checks[name] = {"ok": False, "error": type(error).__name__}
         checks[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
     healthy = all(c["ok"] for c in checks.values())
-    response = jsonify({"status": "ok" if healthy else "error", "checks": checks})
+    body = {"status": "ok" if healthy else "error", "checks": checks}
+    if healthy:
+        body["index"] = _index()
+        if not body["index"]["ok"]:
+            body["status"] = "degraded"
+    response = jsonify(body)
     response.status_code = 200 if healthy else 503
     # CKAN's after_request makes a response public unless __no_cache__ is set
     request.environ["__no_cache__"] = True

@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchIndexError, SolrConnectionError
 from ..translation import N_
+from .search_outage import SearchEngineUnavailable
 
 __all__ = ["get_actions", "ERROR_KEY", "SearchUnavailable"]
 
@@ -43,7 +44,8 @@ class SearchUnavailable(tk.ValidationError):
 def _guarded(original_action, context: dict, data_dict: dict) -> Any:
     try:
         return original_action(context, data_dict)
-    except (SearchIndexError, SolrConnectionError):  # indexing, or a search while validating
+    # indexing, or a search while validating (search_outage turns a failed one into its own)
+    except (SearchIndexError, SolrConnectionError, SearchEngineUnavailable):
         model.Session.rollback()
         _flag_request()
         raise SearchUnavailable()

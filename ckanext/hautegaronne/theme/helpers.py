@@ -20,6 +20,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from .. import vocabularies
+from ..operations.search_outage import SearchEngineUnavailable
 from ..publishers.types import GENERIC_TYPE, PUBLISHER_TYPES
 
 __all__ = [
@@ -51,10 +52,11 @@ _SCHEMA_SITE = "https://schema.data.gouv.fr/"
 
 
 def _search(**data_dict: Any) -> dict:
-    """package_search as the current user (public datasets for visitors)."""
+    """package_search as the current user (public datasets for visitors). Nothing found
+    while search is down: the page shows a notice instead (search_outage)."""
     try:
         return tk.get_action("package_search")({}, data_dict)
-    except (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized):
+    except (tk.ValidationError, tk.ObjectNotFound, tk.NotAuthorized, SearchEngineUnavailable):
         return {"count": 0, "results": [], "facets": {}}
 
 

@@ -16,11 +16,14 @@ def closed_port():
 
 
 @pytest.mark.parametrize("path", ["/sante", "/healthz"])
-def test_all_services_up(app, clean_db, path):
+def test_all_services_up(app, clean_all, path):
+    # clean_all: /sante also compares the index with the database (status "degraded" if
+    # they differ; tests/operations/test_faults_index_divergence.py).
     response = app.get(path)
     assert response.status_code == 200
     body = response.json
     assert body["status"] == "ok"
+    assert body["index"]["ok"] is True
     assert {name: check["ok"] for name, check in body["checks"].items()} == {
         "database": True, "search": True, "redis": True}
     cache_control = response.headers["Cache-Control"]
