@@ -20,9 +20,12 @@ from .monitoring import views as monitoring_views
 from .operations import actions as operations_actions
 from .operations import views as operations_views
 from .publishers import auth as publisher_auth
+from .publishers import schema as publisher_schema
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
 from . import security
+from .standard import actions as standard_actions
+from .standard import dataset as standard_dataset
 from .theme import search as theme_search
 from .theme import views as theme_views
 
@@ -54,7 +57,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IValidators
 
     def get_validators(self) -> dict:
-        return {**publisher_validators.get_validators(), **dataset_validators.get_validators()}
+        return {**publisher_validators.get_validators(), **publisher_schema.get_validators(),
+                **dataset_validators.get_validators()}
 
     # IAuthFunctions
 
@@ -72,7 +76,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions
 
     def get_actions(self) -> dict:
-        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
+        actions = standard_actions.accept_shown_datasets(
+            {**dcat_actions.get_actions(), **operations_actions.get_actions()})
+        return structure.guard({**actions, **standard_actions.get_actions()})
 
     # IMiddleware
 
@@ -96,3 +102,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
+
+    # IPackageController (every key core returns, coverage where CKAN clients read it)
+
+    def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
+        standard_dataset.complete_dataset(pkg_dict)

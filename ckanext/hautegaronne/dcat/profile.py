@@ -14,6 +14,8 @@ import json
 import weakref
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, LOCN, RDF, SKOS, VCARD, XSD,
@@ -119,8 +121,10 @@ def _departement_org(graph) -> Optional[dict]:
         siren = territory.territory().departement["siren"]
         active = model.Session.query(model.Group).filter(
             model.Group.is_organization.is_(True), model.Group.state == "active")
-        found = active.filter(model.Group.type == "departement").order_by(
-            model.Group.title, model.Group.name).first()
+        found = active.filter(sa.or_(
+            model.Group.extras["publisher_type"].astext == "departement",
+            model.Group.type == "departement",  # not migrated yet (publishers migrate)
+        )).order_by(model.Group.title, model.Group.name).first()
         if found is None:
             candidates = active.filter(model.Group.type == "organization",
                                        model.Group.extras["siren"].astext == siren)
