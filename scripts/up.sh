@@ -36,6 +36,9 @@ if ! $CKAN user show admin 2>/dev/null | grep -q "name=admin"; then
     || die "CKAN: could not create the administrator; see $HG_LOG/ckan-admin.log"
 fi
 $CKAN sysadmin add admin >>"$HG_LOG/ckan-admin.log" 2>&1 || true
+# Publishers of an older portal, typed commune, epci... become CKAN organizations (idempotent).
+$CKAN hautegaronne publishers migrate >"$HG_LOG/ckan-publishers-migrate.log" 2>&1 \
+  || die "CKAN: migrating the publishers failed; see $HG_LOG/ckan-publishers-migrate.log"
 say "CKAN: demo content"
 $CKAN hautegaronne demo --admin admin >"$HG_LOG/ckan-demo.log" 2>&1 \
   || die "CKAN: loading the demo content failed; see $HG_LOG/ckan-demo.log"

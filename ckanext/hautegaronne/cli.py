@@ -60,6 +60,19 @@ def publishers_sync() -> None:
         click.echo(line)
 
 
+@publishers.command("migrate", short_help="Make every publisher a CKAN organization (idempotent)")
+def publishers_migrate() -> None:
+    """Organisations typed by their publisher type (commune, epci...) become CKAN
+    organizations with that type in their field publisher_type; their datasets are
+    reindexed."""
+    from .publishers import migration
+
+    names = migration.migrate()
+    for name in names:
+        click.echo(f"migrated  {name}")
+    click.echo(f"{len(names)} organisations migrated")
+
+
 @publishers.command("list", short_help="List the onboarded publishers")
 def publishers_list() -> None:
     from .publishers import onboarding
@@ -67,7 +80,7 @@ def publishers_list() -> None:
     rows = onboarding.publishers()
     for row in rows:
         code = row["extras"].get("insee_code") or row["extras"].get("siren") or ""
-        click.echo(f"{row['type']:13} {code:10} {row['dataset_count']:5}  {row['name']}  ({row['title']})")
+        click.echo(f"{row['publisher_type']:13} {code:10} {row['dataset_count']:5}  {row['name']}  ({row['title']})")
     click.echo(f"{len(rows)} publishers")
 
 

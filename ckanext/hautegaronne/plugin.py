@@ -21,6 +21,7 @@ from . import operations
 from .operations import views as operations_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
+from .standard import dataset as standard_dataset
 from .theme import search as theme_search
 from .theme import views as theme_views
 
@@ -104,3 +105,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_session(self, session):
         return harvest_guard.update_session(session)
+
+    # IPackageController (every key core returns, coverage where CKAN clients read it)
+
+    def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
+        standard_dataset.complete_dataset(pkg_dict)

@@ -16,6 +16,8 @@ import functools
 import json
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, GEOJSON_IMT, GSP, OWL, RDF, SKOS,
@@ -103,8 +105,10 @@ def _departement_row() -> Optional[dict]:
     siren = territory.territory().departement["siren"]
     active = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active")
-    found = active.filter(model.Group.type == "departement").order_by(
-        model.Group.title, model.Group.name).first()
+    found = active.filter(sa.or_(
+        model.Group.extras["publisher_type"].astext == "departement",
+        model.Group.type == "departement",  # not migrated yet (publishers migrate)
+    )).order_by(model.Group.title, model.Group.name).first()
     if found is None:
         candidates = active.filter(model.Group.type == "organization",
                                    model.Group.extras["siren"].astext == siren)

@@ -46,7 +46,8 @@ AFFILIATED_BODIES = [
 
 
 def _ensure_affiliated(data: dict, user: str) -> str:
-    data = {"type": "etablissement", "siren": DEPARTEMENT_SIREN, **data}
+    data = {"type": "organization", "publisher_type": "etablissement", "siren": DEPARTEMENT_SIREN,
+            **data}
     try:
         existing = tk.get_action("organization_show")({"user": user}, {"id": data["name"]})
     except tk.ObjectNotFound:

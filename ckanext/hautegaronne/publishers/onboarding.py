@@ -44,7 +44,7 @@ class Outcome:
     status: str  # created | updated | unchanged
     name: str
     title: str
-    type: str
+    type: str  # the publisher type
 
     def __str__(self) -> str:
         return f"{self.status:9} {self.type:12} {self.name}  ({self.title})"
@@ -78,7 +78,8 @@ def territory_entities() -> list[dict]:
 def expected_extras(entity: dict) -> dict:
     """The reference fields an organisation of this entity stores (as strings)."""
     publisher_type = types.publisher_type_of_entity(entity)
-    out = {k: v for k, v in types.official_fields(entity).items() if k not in ("name", "title", "type")}
+    out = {k: v for k, v in types.official_fields(entity).items()
+           if k not in ("name", "title", "type", "publisher_type")}
     for field in ("population", "epci_siren", "official_name", "publisher_type", "adms_type", "insee_code"):
         value = types.derived_value(field, publisher_type, entity)
         if value is not None:
@@ -95,18 +96,22 @@ def _context(user: str) -> dict:
 
 
 def _existing() -> dict[str, dict]:
-    """name -> {id, type, title, state, extras} for every organisation (one query)."""
+    """name -> {id, type, publisher_type, title, state, extras} for every organisation
+    (one query)."""
     groups = model.Session.query(model.Group.id, model.Group.name, model.Group.type,
                                  model.Group.title, model.Group.state, model.Group.extras) \
         .filter(model.Group.is_organization.is_(True)).all()
-    by_id = {g.id: {"id": g.id, "name": g.name, "type": g.type, "title": g.title,
-                    "state": g.state, "extras": dict(g.extras or {})} for g in groups}
+    by_id = {g.id: {"id": g.id, "name": g.name, "type": g.type,
+                    "publisher_type": types.publisher_type_of(g.type, g.extras),
+                    "title": g.title, "state": g.state, "extras": dict(g.extras or {})}
+             for g in groups}
     return {g["name"]: g for g in by_id.values()}
 
 
 def _retype(org_id: str, new_type: str) -> None:
     """CKAN refuses to change an organisation's type through the API; an organisation
-    created with the generic type before the publisher schemas existed is adopted here."""
+    still typed by its publisher type (before ``publishers migrate``) becomes a CKAN
+    ``organization`` here."""
     group = model.Group.get(org_id)
     group.type = new_type
     model.repo.commit()
@@ -122,9 +127,10 @@ def current_organisation(entity: dict, existing: dict) -> Optional[dict]:
     kind = entity["kind"]
     for org in existing.values():
         extras = org["extras"]
-        if kind == "commune" and org["type"] == "commune" and extras.get("insee_code") == entity["code"]:
+        if (kind == "commune" and org["publisher_type"] == "commune"
+                and extras.get("insee_code") == entity["code"]):
             return org
-        if kind == "epci" and org["type"] == "epci" and extras.get("siren") == entity["siren"]:
+        if kind == "epci" and org["publisher_type"] == "epci" and extras.get("siren") == entity["siren"]:
             return org
     return None
 
@@ -137,7 +143,7 @@ def add(entity: dict, existing: Optional[dict] = None, user: Optional[str] = Non
     """
     user = user or _site_user()
     wanted = types.official_fields(entity)
-    name, org_type = wanted["name"], wanted["type"]
+    name, org_type = wanted["name"], wanted["publisher_type"]
     if existing is None:
         existing = _existing()
     current = current_organisation(entity, existing)
@@ -150,16 +156,18 @@ def add(entity: dict, existing: Optional[dict] = None, user: Optional[str] = Non
         return Outcome("created", name, org["title"], org_type)
     expected = expected_extras(entity)
     stored = current["extras"]
-    up_to_date = (current["type"] == org_type and current["state"] == "active"
+    retyped = current["publisher_type"] != org_type
+    up_to_date = (not retyped and current["type"] == types.ORGANIZATION_TYPE
+                  and current["state"] == "active"
                   and all(stored.get(k) == expected[k] for k in expected)
                   and not any(k in stored and k not in expected for k in _COMPARED))
     if up_to_date:
         return Outcome("unchanged", current["name"], current["title"], org_type)
-    if current["type"] != org_type:
-        _retype(current["id"], org_type)
+    if current["type"] != types.ORGANIZATION_TYPE:
+        _retype(current["id"], types.ORGANIZATION_TYPE)
     patch = {k: v for k, v in wanted.items() if k not in ("name", "title", "type")}
     # a renamed commune: follow the official name unless the publisher chose its own title
-    if current["title"] in (stored.get("official_name"), None, "") or current["type"] != org_type:
+    if current["title"] in (stored.get("official_name"), None, "") or retyped:
         patch["title"] = wanted["title"]
     if current["state"] != "active":
         patch["state"] = "active"
@@ -197,7 +205,7 @@ def sync() -> Iterator[str]:
             continue
         extras = org["extras"]
         entity = None
-        if org["type"] == "commune":
+        if org["publisher_type"] == "commune":
             code = extras.get("insee_code")
             if code in data.communes:
                 entity = dict(data.communes[code])
@@ -214,13 +222,13 @@ def sync() -> Iterator[str]:
                 yield tk._("{name}: INSEE code {code} is not in the reference data").format(
                     name=org["name"], code=code)
                 continue
-        elif org["type"] == "epci":
+        elif org["publisher_type"] == "epci":
             entity = types.reference_entity("epci", siren=extras.get("siren"))
             if entity is None:
                 yield tk._("{name}: SIREN {siren} is no longer an EPCI of the territory").format(
                     name=org["name"], siren=extras.get("siren"))
                 continue
-        elif org["type"] == "departement" and org["name"] == types.DEPARTEMENT_ORG_NAME:
+        elif org["publisher_type"] == "departement" and org["name"] == types.DEPARTEMENT_ORG_NAME:
             entity = dict(data.departement)
         if entity is None:
             continue
@@ -230,15 +238,16 @@ def sync() -> Iterator[str]:
 
 
 def publishers(types_: Iterable[str] = types.PUBLISHER_TYPES) -> list[dict]:
-    """Onboarded publishers (active organisations of a publisher type) with dataset counts."""
+    """Onboarded publishers (active organisations of the given publisher types) with dataset
+    counts."""
     counts = dict(model.Session.query(model.Package.owner_org, func.count(model.Package.id))
                   .filter(model.Package.state == "active", model.Package.type == "dataset")
                   .group_by(model.Package.owner_org).all())
     rows = []
     for org in _existing().values():
-        if org["state"] != "active" or org["type"] not in types_:
+        if org["state"] != "active" or org["publisher_type"] not in types_:
             continue
         rows.append({**org, "dataset_count": counts.get(org["id"], 0)})
     order = {t: i for i, t in enumerate(types.PUBLISHER_TYPES)}
-    rows.sort(key=lambda o: (order.get(o["type"], 99), o["title"].casefold()))
+    rows.sort(key=lambda o: (order.get(o["publisher_type"], 99), o["title"].casefold()))
     return rows

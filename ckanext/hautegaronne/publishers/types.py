@@ -13,6 +13,9 @@ from .. import territory as ref
 __all__ = [
     "PUBLISHER_TYPES",
     "GENERIC_TYPE",
+    "ORGANIZATION_TYPE",
+    "publisher_type_of",
+    "publisher_type_alias",
     "ADMS_BASE",
     "EPCI_NATURES",
     "DEPARTEMENT_ORG_NAME",
@@ -24,11 +27,16 @@ __all__ = [
     "reference_entity",
 ]
 
-# One CKAN organisation type per publisher type (and one scheming schema each).
+# The kinds of publisher. Each has its own form, rules and reference data, declared in the
+# one organisation schema (schemas/organization/organization.yaml) by its field
+# ``publisher_type``: to CKAN and its clients every publisher is an ``organization``, as CKAN
+# documents it (organization_list without a type lists them all).
 PUBLISHER_TYPES = ("departement", "etablissement", "epci", "commune", "syndicat")
-# CKAN's default organisation type, kept for organisations created without a type
-# (e.g. by the API or by other extensions); its publisher type is chosen in the form.
-GENERIC_TYPE = "organization"
+# CKAN's organisation type: the only one the portal's publishers have.
+ORGANIZATION_TYPE = "organization"
+GENERIC_TYPE = ORGANIZATION_TYPE
+# The publisher type of an organisation created without one (the schema's default).
+DEFAULT_PUBLISHER_TYPE = "etablissement"
 
 ADMS_BASE = "http://purl.org/adms/publishertype/"
 _ADMS = {
@@ -49,6 +57,26 @@ _EPCI_PREFIX = re.compile(
     r"(?:de la |de l'|des |du |de |d')?",
     re.IGNORECASE,
 )
+
+
+def publisher_type_of(org_type: Optional[str], extras: Optional[dict] = None) -> Optional[str]:
+    """The publisher type of an organisation, from its CKAN type and its stored fields
+    (``publisher_type``, an extra or a scheming field of an organisation dict).
+
+    Organisations created before the publisher types became a field had their publisher type
+    as their CKAN type: that is read too, until ``ckan hautegaronne publishers migrate``
+    has run.
+    """
+    if org_type in PUBLISHER_TYPES:
+        return org_type
+    value = (extras or {}).get("publisher_type")
+    return value if value in PUBLISHER_TYPES else None
+
+
+def publisher_type_alias(org_type: Any) -> Optional[str]:
+    """The publisher type a client meant when it sent one as an organisation's CKAN type
+    (``type: commune``, as the portal's organisations were typed before), else None."""
+    return org_type if isinstance(org_type, str) and org_type in PUBLISHER_TYPES else None
 
 
 def adms_type(publisher_type: Optional[str]) -> Optional[str]:
@@ -142,7 +170,8 @@ def official_fields(entity: dict) -> dict:
     data = {
         "name": org_name_for(entity),
         "title": _title_for(entity),
-        "type": publisher_type_of_entity(entity),
+        "type": ORGANIZATION_TYPE,
+        "publisher_type": publisher_type_of_entity(entity),
         "siren": entity["siren"],
     }
     if entity["kind"] == "commune":

@@ -16,6 +16,7 @@ from ckanext.scheming.validation import scheming_validator
 from .. import territory as ref
 from .. import validation
 from ..territory import identifiers
+from . import schema as publisher_schema
 from . import types
 
 _ = tk._
@@ -170,14 +171,8 @@ def hautegaronne_safe_text(value: Any) -> Any:
     return value
 
 
-def _schema_publisher_type(schema: dict, data: dict, key: tuple) -> str | None:
-    org_type = schema.get("organization_type")
-    if org_type in types.PUBLISHER_TYPES:
-        return org_type
-    chosen = data.get(key[:-1] + ("publisher_type",))
-    if _is_empty(chosen):
-        return "etablissement"  # the default of the generic schema
-    return chosen if chosen in types.PUBLISHER_TYPES else None
+def _schema_publisher_type(schema: dict, data: dict, key: tuple, context: dict) -> str | None:
+    return publisher_schema.publisher_type_in_form(data, key, context)
 
 
 @scheming_validator
@@ -187,14 +182,7 @@ def hautegaronne_derived(field: dict, schema: dict):
     field_name = field["field_name"]
 
     def validator(key, data, errors, context):
-        publisher_type = _schema_publisher_type(schema, data, key)
-        if field_name == "publisher_type" and schema.get("organization_type") not in types.PUBLISHER_TYPES:
-            # the generic organisation type: the publisher type is chosen in the form
-            value = data.get(key)
-            if not _is_empty(value) and value not in types.PUBLISHER_TYPES:
-                errors[key].append(_("Unknown publisher type: choose département, affiliated body, "
-                                     "EPCI, commune or syndicat."))
-                raise tk.StopOnError
+        publisher_type = _schema_publisher_type(schema, data, key, context)
         prefix = key[:-1]
         entity = types.reference_entity(publisher_type, data.get(prefix + ("insee_code",)),
                                         data.get(prefix + ("siren",)))
@@ -214,9 +202,8 @@ def hautegaronne_derived(field: dict, schema: dict):
 def hautegaronne_reference_siren(field: dict, schema: dict):
     """SIREN of a commune or EPCI: filled from the reference data when left empty,
     and refused when it is not the one the reference data give."""
-    publisher_type = schema.get("organization_type")
-
     def validator(key, data, errors, context):
+        publisher_type = _schema_publisher_type(schema, data, key, context)
         prefix = key[:-1]
         insee = data.get(prefix + ("insee_code",))
         entity = None
@@ -283,9 +270,7 @@ SHARED_SIREN_TYPES = ("departement", "etablissement")
 
 
 def _publisher_type_of_group(group_type: str, extras: dict) -> str | None:
-    if group_type in types.PUBLISHER_TYPES:
-        return group_type
-    return extras.get("publisher_type") or "etablissement"
+    return types.publisher_type_of(group_type, extras) or types.DEFAULT_PUBLISHER_TYPE
 
 
 def _conflicts_with(field_name: str, own_type: str | None, other_type: str | None) -> bool:
@@ -315,7 +300,7 @@ def hautegaronne_unique_identifier(field: dict, schema: dict):
         value = data.get(key)
         if _is_empty(value) or errors.get(key):
             return
-        own_type = _schema_publisher_type(schema, data, key)
+        own_type = _schema_publisher_type(schema, data, key, context)
         group = context.get("group")
         own_id = group.id if group is not None else data.get(key[:-1] + ("id",))
         query = (model.Session.query(model.Group.id, model.Group.title, model.Group.type,

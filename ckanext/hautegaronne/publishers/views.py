@@ -1,7 +1,7 @@
 """Publisher pages: the public directory and the sysadmins' "Ajouter une collectivité" page."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, redirect
 
 import ckan.plugins.toolkit as tk
 
@@ -25,7 +25,7 @@ def _sections() -> list[tuple[str, tuple[str, ...]]]:
 
 def directory():
     rows = onboarding.publishers()
-    sections = [{"title": title, "publishers": [r for r in rows if r["type"] in kinds]}
+    sections = [{"title": title, "publishers": [r for r in rows if r["publisher_type"] in kinds]}
                 for title, kinds in _sections()]
     return tk.render("publishers/directory.html",
                      {"sections": [s for s in sections if s["publishers"]], "total": len(rows)})
@@ -71,13 +71,25 @@ def add():
         else:
             tk.h.flash_notice(tk._("{title} was already a publisher of the portal.").format(
                 title=outcome.title))
-        return tk.redirect_to(f"{outcome.type}.read", id=outcome.name)
+        return tk.redirect_to("organization.read", id=outcome.name)
     query = tk.request.args.get("q", "").strip()
     extra = {"q": query, "candidates": _candidates(query) if query else []}
     if tk.request.args.get("partial"):
         return tk.render("publishers/snippets/candidates.html", extra)
     return tk.render("publishers/add.html", extra)
 
+
+def former_address(rest: str = ""):
+    """Addresses of the time each publisher type was an organisation type of its own
+    (/commune/roques-31458, published in feeds and links): moved for good to /organization."""
+    return redirect(tk.url_for("organization.index").rstrip("/") + "/" + rest, code=301)
+
+
+for _publisher_type in types.PUBLISHER_TYPES:
+    publishers.add_url_rule(f"/{_publisher_type}/", endpoint=f"former_{_publisher_type}",
+                            view_func=former_address)
+    publishers.add_url_rule(f"/{_publisher_type}/<path:rest>",
+                            endpoint=f"former_{_publisher_type}_page", view_func=former_address)
 
 publishers.add_url_rule("/producteurs", endpoint="directory", view_func=directory)
 publishers.add_url_rule("/producteurs/ajouter", endpoint="add", view_func=add, methods=["GET", "POST"])

@@ -21,7 +21,7 @@ from ckan import model
 
 from .. import vocabularies
 from ..operations.search_outage import SearchEngineUnavailable
-from ..publishers.types import GENERIC_TYPE, PUBLISHER_TYPES
+from ..publishers.types import GENERIC_TYPE, PUBLISHER_TYPES, publisher_type_of
 
 __all__ = [
     "hautegaronne_site_stats",
@@ -248,6 +248,7 @@ _PUBLISHER_TYPE_PLURALS = {
     "epci": ("Intercommunalities (EPCI)", "Intercommunalités (EPCI)"),
     "commune": ("Communes", "Communes"),
     "syndicat": ("Syndicates", "Syndicats"),
+    GENERIC_TYPE: ("Publishers", "Producteurs"),  # every publisher's CKAN type
 }
 
 
@@ -284,10 +285,9 @@ def _query_publishers() -> list[dict]:
             .order_by(group.name))
     publishers = []
     for id_, name, title, org_type, extras in rows:
-        value = (extras or {}).get("publisher_type") if org_type == GENERIC_TYPE else org_type
         publishers.append({"id": id_, "name": name, "title": title,
                            "display_name": title or name, "type": org_type,
-                           "publisher_type": value or None})
+                           "publisher_type": publisher_type_of(org_type, extras)})
     return publishers
 
 
@@ -375,7 +375,7 @@ def hautegaronne_dataset_publisher(pkg: dict) -> dict | None:
     extras = group.extras or {}
     return {"id": group.id, "name": group.name, "title": group.title,
             "display_name": group.display_name, "type": group.type,
-            "publisher_type": extras.get("publisher_type"), "siren": extras.get("siren")}
+            "publisher_type": publisher_type_of(group.type, extras), "siren": extras.get("siren")}
 
 
 def hautegaronne_dataset_extent(pkg: dict) -> dict | None:
@@ -514,11 +514,15 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str,
                          purpose: str) -> str | None:
     """CKAN's helper, with French labels for the publisher types (the
     organisation types of publishers/types.py) instead of their codes."""
-    if entity_type not in ("group", "organization") or object_type not in PUBLISHER_TYPES:
+    if (entity_type not in ("group", "organization")
+            or object_type not in (*PUBLISHER_TYPES, GENERIC_TYPE)):
         return next_helper(entity_type, object_type, purpose)
     if purpose in _PLURAL_PURPOSES:
         en, fr = _PUBLISHER_TYPE_PLURALS[object_type]
         return en if tk.h.lang() == "en" else fr
+    if object_type == GENERIC_TYPE:
+        return (_publisher_type_texts().get(purpose)
+                or next_helper(entity_type, object_type, purpose))
     return _publisher_type_texts().get(purpose) or hautegaronne_publisher_type_label(object_type)
 
 

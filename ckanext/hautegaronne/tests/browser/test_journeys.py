@@ -153,7 +153,8 @@ def test_sysadmin_onboards_a_commune(page, live_portal):
     assert page.url.endswith("/roques-31458")
     assert "est désormais producteur sur le portail" in page.inner_text("body")
     org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": "roques-31458"})
-    assert org["type"] == "commune" and org["title"].endswith("Roques")
+    assert (org["type"], org["publisher_type"]) == ("organization", "commune")
+    assert org["title"].endswith("Roques")
     screenshots(page, "sysadmin-onboarded-commune")
 
 

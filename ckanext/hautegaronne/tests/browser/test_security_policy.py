@@ -64,7 +64,7 @@ def test_no_page_meets_a_policy_violation_and_scripts_run(strict_page, live_port
     messages = _watch(page)
     problems: dict = {}
     for path in ["/", "/dataset/?q=routes", f"/dataset/{dataset['name']}",
-                 f"/commune/{org['name']}", "/producteurs", "/user/login"]:
+                 f"/organization/{org['name']}", "/producteurs", "/user/login"]:
         _check(page, live_portal + path, problems)
     log_in(page, live_portal, editor)
     for path in ["/dataset/new", f"/dataset/edit/{dataset['name']}", f"/user/edit/{editor['name']}",

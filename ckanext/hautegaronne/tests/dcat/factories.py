@@ -1,7 +1,7 @@
 """Publishers and datasets for the DCAT tests, created through the action API.
 
 Organisations carry the fields agreed with the publishers concern (``publisher_type``,
-``siren``, ``insee_code``, ``contact_email``...); one organisation type per publisher type.
+``siren``, ``insee_code``, ``contact_email``...); every publisher is a CKAN organization.
 """
 from __future__ import annotations
 
@@ -12,16 +12,16 @@ import ckan.plugins.toolkit as tk
 _counter = itertools.count(1)
 
 PUBLISHERS = {
-    "departement": {"type": "departement", "name": "departement-haute-garonne",
+    "departement": {"type": "organization", "name": "departement-haute-garonne",
                     "title": "Conseil départemental de la Haute-Garonne",
                     "publisher_type": "departement", "siren": "223100017",
                     "contact_name": "Mission open data",
                     "contact_email": "opendata@cd31.example.org",
                     "website": "https://www.haute-garonne.fr/"},
-    "sicoval": {"type": "epci", "name": "sicoval", "title": "Sicoval",
+    "sicoval": {"type": "organization", "name": "sicoval", "title": "Sicoval",
                 "publisher_type": "epci", "siren": "243100633", "epci_nature": "CA",
                 "contact_name": "Service SIG", "contact_email": "sig@sicoval.example.org"},
-    "roques": {"type": "commune", "name": "roques", "title": "Roques",
+    "roques": {"type": "organization", "name": "roques", "title": "Roques",
                "publisher_type": "commune", "insee_code": "31458", "siren": "213104581",
                "contact_name": "Mairie de Roques",
                "contact_email": "mairie@roques.example.org"},

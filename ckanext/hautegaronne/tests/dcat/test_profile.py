@@ -202,7 +202,7 @@ class TestFeed:
         # A catalog of its own: its IRI is not the portal's, and it dereferences (Turtle).
         site_url = tk.config["ckan.site_url"]
         assert catalog == URIRef(site_url + "/catalogue/roques")
-        assert str(graph.value(catalog, FOAF.homepage)) == site_url + "/commune/roques"
+        assert str(graph.value(catalog, FOAF.homepage)) == site_url + "/organization/roques"
         iri_response = app.get("/catalogue/roques", status=200, follow_redirects=False)
         assert iri_response.headers["Content-Type"] == "text/turtle; charset=utf-8"
         assert isomorphic_titles(_graph(iri_response), graph)

@@ -32,7 +32,7 @@ def _action(action: str, **data):
 
 
 def _organizations() -> list[str]:
-    # organization_list lists the type "organization" only; publishers have types of their own.
+    # every organisation, whatever its state in organization_list's paging
     from ckan import model
 
     return [name for (name,) in model.Session.query(model.Group.name).filter(

@@ -17,6 +17,10 @@ from ckanext.hautegaronne.publishers import onboarding
 from . import helpers as h
 
 
+def _publisher_names(publisher_type: str) -> list[str]:
+    return [row["name"] for row in onboarding.publishers((publisher_type,))]
+
+
 def _run(cli, *args):
     return cli.invoke(ckan, ["hautegaronne", "publishers", *args])
 
@@ -27,8 +31,9 @@ class TestAdd:
         result = _run(cli, "add", "31458")
         assert result.exit_code == 0, result.output
         org = helpers.call_action("organization_show", id="roques-31458")
-        assert (org["type"], org["title"], org["insee_code"], org["siren"], org["population"],
-                org["epci_siren"]) == ("commune", "Roques", "31458", "213104581", "5436", "200068641")
+        assert (org["type"], org["publisher_type"], org["title"], org["insee_code"], org["siren"],
+                org["population"], org["epci_siren"]) == (
+            "organization", "commune", "Roques", "31458", "213104581", "5436", "200068641")
         # no member until its first administrator is appointed
         assert helpers.call_action("member_list", id=org["id"], object_type="user") == []
 
@@ -36,7 +41,8 @@ class TestAdd:
         assert _run(cli, "add", "243100518").exit_code == 0
         assert _run(cli, "add", "223100017").exit_code == 0
         epci = helpers.call_action("organization_show", id="toulouse-metropole-243100518")
-        assert (epci["type"], epci["epci_nature"], epci["title"]) == ("epci", "METRO", "Toulouse Métropole")
+        assert (epci["publisher_type"], epci["epci_nature"], epci["title"]) == (
+            "epci", "METRO", "Toulouse Métropole")
         dep = helpers.call_action("organization_show", id="departement-haute-garonne")
         assert dep["adms_type"].endswith("/RegionalAuthority")
 
@@ -47,21 +53,21 @@ class TestAdd:
         result = _run(cli, "add", "31458")
         assert "unchanged" in result.output
         assert helpers.call_action("organization_show", id="roques-31458")["title"] == "Mairie de Roques"
-        assert len(helpers.call_action("organization_list", type="commune")) == 1
+        assert len(_publisher_names("commune")) == 1
 
     @pytest.mark.parametrize("code", ["99999", "75056", "31016", "123456789", ""])
     def test_unknown_code_exits_2_with_a_clear_message(self, cli, code):
         result = _run(cli, "add", code)
         assert result.exit_code == 2
         assert code in result.output
-        assert helpers.call_action("organization_list", type="commune") == []
+        assert _publisher_names("commune") == []
 
     def test_add_all_creates_every_publisher_then_changes_nothing(self, cli):
         result = _run(cli, "add", "--all")
         assert result.exit_code == 0, result.output
         assert "605 created, 0 updated, 0 unchanged" in result.output
-        assert len(helpers.call_action("organization_list", type="commune", limit=1000)) == 586
-        assert len(helpers.call_action("organization_list", type="epci")) == 18
+        assert len(_publisher_names("commune")) == 586
+        assert len(_publisher_names("epci")) == 18
         result = _run(cli, "add", "--all")
         assert "0 created, 0 updated, 605 unchanged" in result.output
 
@@ -149,17 +155,17 @@ def test_sync_follows_a_renamed_commune_without_a_new_organisation(cli, new_vint
     org = helpers.call_action("organization_show", id=toulouse["id"])
     assert (org["name"], org["title"], org["official_name"]) == (
         "toulouse-31555", "Mairie de Toulouse", "Toulouse-Capitole")
-    assert sorted(helpers.call_action("organization_list", type="commune")) == [
+    assert sorted(_publisher_names("commune")) == [
         "roques-31458", "toulouse-31555"]
     # nothing left to do; onboarding the renamed commune again finds its organisation
     assert _run(cli, "sync").output.strip() == ""
     assert "unchanged" in _run(cli, "add", "31458").output
-    assert len(helpers.call_action("organization_list", type="commune")) == 2
+    assert len(_publisher_names("commune")) == 2
     # the "Ajouter une collectivité" page knows it is already a publisher
     fragment = app.get("/producteurs/ajouter", query_string={"q": "roques sur", "partial": 1},
                        headers={"Authorization": factories.SysadminWithToken()["token"]}
                        ).get_data(as_text=True)
-    assert "Déjà producteur" in fragment and "/commune/roques-31458" in fragment
+    assert "Déjà producteur" in fragment and "/organization/roques-31458" in fragment
 
 
 @pytest.mark.usefixtures("clean_db")
@@ -167,8 +173,7 @@ def test_demo_publishers_are_onboarded_idempotently():
     first = list(demo_publishers.load())
     second = list(demo_publishers.load())
     assert len(first) == len(second) == 9
-    names = {o["name"]: o for t in ("departement", "etablissement", "epci", "commune")
-             for o in helpers.call_action("organization_list", type=t, all_fields=True)}
+    names = {o["name"]: o for o in helpers.call_action("organization_list", all_fields=True)}
     assert set(names) == {
         "departement-haute-garonne", "archives-departementales-haute-garonne",
         "musee-resistance-deportation-haute-garonne", "laboratoire-departemental-31-eva",

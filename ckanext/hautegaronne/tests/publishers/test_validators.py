@@ -7,6 +7,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.hautegaronne.publishers import onboarding
 from ckanext.hautegaronne.publishers import validators as v
 
 HOSTILE = 'Bonjour <script>alert("x")</script>'
@@ -67,6 +68,11 @@ class TestIdentifierValidators:
         assert v.hautegaronne_safe_text(text) == text
 
 
+def _publisher_names(publisher_type: str) -> list[str]:
+    """The active publishers of one type (all are CKAN organizations)."""
+    return [row["name"] for row in onboarding.publishers((publisher_type,))]
+
+
 @pytest.mark.usefixtures("clean_db")
 class TestApi:
     def _create(self, app, data):
@@ -104,7 +110,7 @@ class TestApi:
                                    "siren": "243100634", "epci_nature": "CA"})["error"]
         assert error["siren"] == ["Ce numéro SIREN n'est pas valide : sa clé de contrôle est fausse. "
                                   "Recopiez-le depuis l'annuaire de l'INSEE."]
-        assert helpers.call_action("organization_list", type="epci") == []
+        assert _publisher_names("epci") == []
 
     def test_unknown_epci_nature(self, app):
         error = self._create(app, {"type": "epci", "name": "ccx", "title": "CC X",
@@ -159,8 +165,8 @@ class TestApi:
 class TestWebForm:
     def test_commune_form_shows_french_errors_and_saves_nothing(self, app):
         sysadmin = factories.SysadminWithToken()
-        response = app.post("/commune/new", data={
-            "title": "Roques", "name": "roques-31458", "insee_code": "31999",
+        response = app.post("/organization/new", data={
+            "publisher_type": "commune", "title": "Roques", "name": "roques-31458", "insee_code": "31999",
             "siren": "213104582", "contact_email": "pas-un-courriel",
             "description": HOSTILE, "save": "",
         }, headers={"Authorization": sysadmin["token"]})
@@ -170,16 +176,17 @@ class TestWebForm:
         assert "clé de contrôle est fausse" in body
         assert "Adresse électronique invalide" in body
         assert "HTML" in body
-        assert helpers.call_action("organization_list", type="commune") == []
+        assert _publisher_names("commune") == []
 
     def test_commune_form_creates_the_commune(self, app):
         sysadmin = factories.SysadminWithToken()
-        app.post("/commune/new", data={
-            "title": "Roques", "name": "roques-31458", "insee_code": "31458",
+        app.post("/organization/new", data={
+            "publisher_type": "commune", "title": "Roques", "name": "roques-31458", "insee_code": "31458",
             "contact_email": "mairie@roques.example.org", "save": "",
         }, headers={"Authorization": sysadmin["token"]})
         org = helpers.call_action("organization_show", id="roques-31458")
-        assert (org["type"], org["population"], org["siren"]) == ("commune", "5436", "213104581")
+        assert (org["type"], org["publisher_type"], org["population"], org["siren"]) == (
+            "organization", "commune", "5436", "213104581")
 
 
 def _sysadmin_headers() -> dict:
@@ -207,7 +214,7 @@ class TestIdentifiersAreUnique:
         assert error["insee_code"] == [
             "La commune de ce code INSEE publie déjà sur le portail : Roques."]
         assert error["siren"][0].startswith("Ce numéro SIREN est déjà celui de Roques")
-        assert helpers.call_action("organization_list", type="commune") == ["roques-31458"]
+        assert _publisher_names("commune") == ["roques-31458"]
 
     def test_a_siren_is_unique_outside_the_departement(self, app):
         headers = _sysadmin_headers()
@@ -223,8 +230,8 @@ class TestIdentifiersAreUnique:
                                        "title": "Office", "siren": "243100633"},
                         status=409)["error"]
         assert "CA du Sicoval" in error["siren"][0]
-        assert helpers.call_action("organization_list", type="syndicat") == []
-        assert helpers.call_action("organization_list", type="etablissement") == []
+        assert _publisher_names("syndicat") == []
+        assert _publisher_names("etablissement") == []
 
     def test_the_departement_and_its_affiliated_bodies_share_its_siren(self, app):
         headers = _sysadmin_headers()
@@ -246,7 +253,7 @@ class TestIdentifiersAreUnique:
         assert error["siret"] == [
             "Ce numéro SIRET est déjà celui de Conseil départemental de la Haute-Garonne : "
             "chaque établissement publie sous une seule organisation."]
-        assert len(helpers.call_action("organization_list", type="etablissement")) == 2
+        assert len(_publisher_names("etablissement")) == 2
 
     # a bound sysadmin does not stay a member of the organisation it creates: the operator
     # creating and correcting publishers by hand has the override
@@ -273,9 +280,9 @@ class TestIdentifiersAreUnique:
         headers = _sysadmin_headers()
         _create(app, headers, {"type": "epci", "name": "sicoval-243100633",
                                "title": "CA du Sicoval", "siren": "243100633"})
-        response = app.post("/syndicat/new", headers=headers, data={
-            "title": "Syndicat des eaux", "name": "syndicat-des-eaux",
+        response = app.post("/organization/new", headers=headers, data={
+            "publisher_type": "syndicat", "title": "Syndicat des eaux", "name": "syndicat-des-eaux",
             "syndicat_nature": "SIVU", "siren": "243100633", "save": ""})
         body = response.get_data(as_text=True).replace("&#39;", "'")
         assert "Ce numéro SIREN est déjà celui de CA du Sicoval" in body
-        assert helpers.call_action("organization_list", type="syndicat") == []
+        assert _publisher_names("syndicat") == []

@@ -101,8 +101,8 @@ def _form_pages(portal) -> list[str]:
         f"/dataset/{ds['id']}/resource/new", f"/dataset/{ds['id']}/resource/{rid}/edit",
         f"/dataset/{ds['id']}/resource/{rid}/delete",
         *[f"/{kind}/new" for kind in ORG_TYPES],
-        f"/commune/edit/{org}", f"/commune/member_new/{org}", f"/commune/delete/{org}",
-        f"/commune/bulk_process/{org}",
+        f"/organization/edit/{org}", f"/organization/member_new/{org}",
+        f"/organization/delete/{org}", f"/organization/bulk_process/{org}",
         "/harvest/new", f"/harvest/edit/{portal['source']['name']}",
         f"/user/edit/{admin}", f"/user/{admin}/api-tokens", "/user/register",
         "/producteurs/ajouter", "/ckan-admin/config", "/ckan-admin/trash",
@@ -120,7 +120,7 @@ def test_every_form_carries_the_token_and_is_refused_without_it(app, portal):
         checked += _check_forms(app, url)
     # the walk reached the forms it is meant for
     assert {"/user/login", "/dataset/new", "/harvest/new", "/producteurs/ajouter",
-            f"/commune/member_new/{portal['org']['name']}"} <= {url for url, _ in checked}
+            f"/organization/member_new/{portal['org']['name']}"} <= {url for url, _ in checked}
     assert len(checked) >= 25
 
 

@@ -51,7 +51,7 @@ def test_every_kind_of_response_carries_the_headers(app, content):
         "/": 200,
         "/dataset/?q=routes&res_format=CSV": 200,
         f"/dataset/{dataset['name']}": 200,
-        f"/commune/{org['name']}": 200,
+        f"/organization/{org['name']}": 200,
         "/producteurs": 200,
         "/user/login": 200,
         "/api/3/action/package_search?q=routes": 200,
@@ -87,7 +87,7 @@ def test_inline_code_of_the_forms_is_allowed_by_hash_and_nothing_else(app, conte
     resource = dataset["resources"][0]
     auth = token_headers(editor)
     urls = [
-        "/", "/dataset/", f"/dataset/{dataset['name']}", f"/commune/{org['name']}",
+        "/", "/dataset/", f"/dataset/{dataset['name']}", f"/organization/{org['name']}",
         "/producteurs", "/dataset/new", f"/dataset/edit/{dataset['name']}",
         f"/dataset/{dataset['id']}/resource/new",
         f"/dataset/{dataset['id']}/resource/{resource['id']}/edit",

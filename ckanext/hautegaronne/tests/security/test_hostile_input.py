@@ -46,6 +46,7 @@ from ckan import model
 from ckan.tests import factories
 
 import ckanext.hautegaronne as hautegaronne
+from ckanext.hautegaronne.publishers.types import PUBLISHER_TYPES
 
 from .helpers import PASSWORD, csrf_token, log_in
 
@@ -64,7 +65,7 @@ EU = "http://publications.europa.eu/resource/authority/"
 class Target:
     """One field: ``path`` is its key in the dataset, resource or organisation dict
     (``("temporal_coverage", 0, "start")`` for a subfield of the first row)."""
-    kind: str  # dataset, resource or an organisation type
+    kind: str  # dataset, resource or a publisher type
     path: tuple
 
     @property
@@ -91,8 +92,10 @@ def _field_paths(fields: list[dict]) -> list[tuple]:
 
 
 DATASET_SCHEMA = _load(SCHEMAS / "dataset.yaml")
-ORG_SCHEMAS = {schema["organization_type"]: schema for schema in
-               map(_load, sorted((SCHEMAS / "organization").glob("*.yaml")))}
+# One organisation schema for every publisher; each publisher type is swept on all its fields
+# (those of other types must be dropped harmlessly too).
+ORG_SCHEMA = _load(SCHEMAS / "organization" / "organization.yaml")
+ORG_SCHEMAS = {kind: ORG_SCHEMA for kind in PUBLISHER_TYPES}
 TARGETS = {
     "dataset": [Target("dataset", p) for p in _field_paths(DATASET_SCHEMA["dataset_fields"])],
     "resource": [Target("resource", p) for p in _field_paths(DATASET_SCHEMA["resource_fields"])],
@@ -105,9 +108,12 @@ def test_the_sweep_covers_every_schema_and_field():
     """The sweep is driven by the schemas themselves: each organisation type of the portal's
     configuration, and every field and subfield of each."""
     configured = tk.config.get("scheming.organization_schemas").split()
-    assert sorted(Path(p.split(":")[-1]).stem for p in configured) == sorted(ORG_SCHEMAS)
+    assert [Path(p.split(":")[-1]).name for p in configured] == ["organization.yaml"]
+    assert ORG_SCHEMA["organization_type"] == "organization"
+    publisher_type = next(f for f in ORG_SCHEMA["fields"] if f["field_name"] == "publisher_type")
+    assert [c["value"] for c in publisher_type["choices"]] == list(PUBLISHER_TYPES)
     assert sorted(ORG_SCHEMAS) == ["commune", "departement", "epci", "etablissement",
-                                   "organization", "syndicat"]
+                                   "syndicat"]
     swept = {kind: {t.form_name for t in targets} for kind, targets in TARGETS.items()}
     assert {"title", "notes", "theme", "temporal_coverage-0-end", "spatial_coverage-0-bbox",
             "contact-0-email", "conforms_to_schema-0-url", "access_rights"} <= swept["dataset"]
@@ -323,7 +329,7 @@ def _get(data: Any, path: tuple) -> Any:
 
 
 # ---------------------------------------------------------------------------------------
-# The world: one publisher of each organisation type, an agent admin of all of them
+# The world: one publisher of each publisher type, an agent admin of all of them
 # ---------------------------------------------------------------------------------------
 
 VALID_ORGS = {
@@ -335,7 +341,6 @@ VALID_ORGS = {
     "commune": {"title": "Roques", "name": "roques", "insee_code": "31458"},
     "syndicat": {"title": "Syndicat des eaux", "name": "syndicat-eaux", "siren": "200034007",
                  "syndicat_nature": "SMO"},
-    "organization": {"title": "Producteur générique", "name": "producteur"},
 }
 _numbers = itertools.count(1)
 
@@ -350,7 +355,8 @@ def world(clean_all):
     user = factories.User(name="agent", password=PASSWORD)
     orgs, datasets = {}, {}
     for kind in ORG_SCHEMAS:
-        data = {"type": kind, "contact_email": "opendata@example.org",
+        data = {"type": "organization", "publisher_type": kind,
+                "contact_email": "opendata@example.org",
                 "description": "Le producteur.", **VALID_ORGS[kind]}
         org = tk.get_action("organization_create")(_site_context(), data)
         tk.get_action("organization_member_create")(
@@ -513,7 +519,7 @@ def _check_org_rendering(app, world, org: dict) -> None:
     _assert_escaped(app, f"/{org['type']}/{org['name']}")
     _assert_escaped(app, f"/{org['type']}/about/{org['name']}")
     _assert_escaped(app, "/producteurs")
-    _assert_escaped(app, f"/dataset/{world['datasets'][org['type']]['name']}")
+    _assert_escaped(app, f"/dataset/{world['datasets'][org['publisher_type']]['name']}")
     _dcat_literals(app, f"/catalogue/{org['name']}")
 
 
@@ -620,7 +626,7 @@ def _organisation_form(org: dict) -> dict:
 
 def _form_organisation_sweep(app, world, target: Target):
     org_id = world["orgs"][target.kind]["id"]
-    token = _csrf_token(app, f"/{target.kind}/edit/{org_id}")
+    token = _csrf_token(app, f"/organization/edit/{org_id}")
 
     def one_value(value):
         current = tk.get_action("organization_show")(_site_context(), {"id": org_id})
@@ -628,10 +634,10 @@ def _form_organisation_sweep(app, world, target: Target):
         form = _organisation_form(current)
         form[target.form_name] = _form_value(value)
         form["_csrf_token"] = token
-        response = _post_form(app, f"/{target.kind}/edit/{org_id}", form)
+        response = _post_form(app, f"/organization/edit/{org_id}", form)
         if response.status_code == 302:
             after = tk.get_action("organization_show")(_site_context(), {"id": org_id})
-            _assert_escaped(app, f"/{after['type']}/about/{after['name']}")
+            _assert_escaped(app, f"/organization/about/{after['name']}")
         else:
             assert _org_state(org_id) == before
     return one_value, lambda: None

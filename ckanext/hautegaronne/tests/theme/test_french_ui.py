@@ -88,8 +88,8 @@ def test_main_pages_have_no_english_left(app, portal):
         f"/dataset/{dataset['name']}": 200,
         f"/dataset/{dataset['name']}/resource/{resource['id']}": 200,
         "/producteurs": 200,
-        "/commune/": 200,
-        f"/commune/{roques['name']}": 200,
+        "/organization/": 200,
+        f"/organization/{roques['name']}": 200,
         "/user/login": 200,
         f"/dataset/edit/{dataset['name']}": 403,  # anonymous
         "/dataset/page-qui-n-existe-pas": 404,
@@ -125,12 +125,14 @@ def test_not_found_page_is_in_french(app):
 
 
 def test_publisher_types_show_their_french_labels(app, portal):
-    """The organisation type's code ("commune", "epci") is never shown as such."""
+    """The publisher type's code ("commune", "epci") is never shown as such; CKAN's
+    organisations are the portal's publishers ("Producteurs")."""
     epci = data.commune("243100518")  # Toulouse Métropole, an EPCI
-    listing = app.get("/epci/").get_data(as_text=True)
-    assert "Intercommunalités (EPCI)" in listing
+    listing = app.get("/organization/").get_data(as_text=True)
+    assert "Producteurs" in listing and "Organisations" not in listing
     assert "Rechercher un producteur" in listing
-    page = app.get(f"/epci/{epci['name']}").get_data(as_text=True)
+    page = app.get(f"/organization/about/{epci['name']}").get_data(as_text=True)
+    assert "Intercommunalité (EPCI)" in page
     assert "Epci" not in page
     dataset = app.get(f"/dataset/{portal['dataset']['name']}").get_data(as_text=True)
     assert "· Commune" in dataset or "&middot; Commune" in dataset

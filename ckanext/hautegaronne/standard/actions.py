@@ -1,0 +1,112 @@
+"""Chained actions that keep the API standard.
+
+* ``package_list`` lists datasets only, as CKAN's documentation says ("the site's
+  datasets"): core lists every package, hence ckanext-harvest's sources too, which clients
+  then fail to read as datasets. Sources stay listed by the harvest API
+  (``harvest_source_list``) and ``package_search`` already leaves them out (ckanext-harvest).
+* ``package_create`` and ``package_update`` take a ``package_show`` dict back
+  (``accept_shown_datasets``).
+* ``organization_list`` with ``all_fields`` gives each publisher's type.
+* ``organization_create`` and ``organization_update`` understand a publisher type sent as the
+  organisation's CKAN type (``type: commune``, how the portal's publishers were typed
+  before): it becomes the field ``publisher_type`` of an ``organization``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.model as model
+import ckan.plugins.toolkit as tk
+from ckan.logic.schema import default_pagination_schema
+
+from ..publishers import types
+from . import dataset
+
+__all__ = ["get_actions", "accept_shown_datasets", "DATASET_TYPE"]
+
+DATASET_TYPE = "dataset"
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_list(original_action, context: dict, data_dict: dict) -> list[str]:
+    """Core's ``package_list`` (same parameters, auth and order), datasets only."""
+    tk.check_access("package_list", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, default_pagination_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    package = model.Package
+    column = package.id if context.get("api_version", 1) == 2 else package.name
+    query = (model.Session.query(column)
+             .filter(package.state == "active", package.private.is_(False),
+                     package.type == DATASET_TYPE)
+             .order_by(column))
+    if data.get("limit"):
+        query = query.limit(data["limit"])
+    if data.get("offset"):
+        query = query.offset(data["offset"])
+    return [row[0] for row in query]
+
+
+@tk.chained_action
+@tk.side_effect_free
+def organization_list(original_action, context: dict, data_dict: dict) -> list:
+    """Core's ``organization_list``; with ``all_fields``, each organisation also carries its
+    publisher type (one query), as ``organization_show`` does."""
+    result = original_action(context, data_dict)
+    if not result or not isinstance(result[0], dict):
+        return result
+    rows = model.Session.query(model.Group.id, model.Group.type, model.Group.extras).filter(
+        model.Group.id.in_([org["id"] for org in result]))
+    kinds = {id_: types.publisher_type_of(org_type, extras) for id_, org_type, extras in rows}
+    for org in result:
+        org.setdefault("publisher_type", kinds.get(org["id"]))
+    return result
+
+
+def _standard_organization(data_dict: dict) -> dict:
+    alias = types.publisher_type_alias(data_dict.get("type"))
+    if alias is None:
+        return data_dict
+    data = {**data_dict, "type": types.ORGANIZATION_TYPE}
+    data.setdefault("publisher_type", alias)
+    return data
+
+
+@tk.chained_action
+def organization_create(original_action, context: dict, data_dict: dict) -> Any:
+    return original_action(context, _standard_organization(data_dict))
+
+
+@tk.chained_action
+def organization_update(original_action, context: dict, data_dict: dict) -> Any:
+    return original_action(context, _standard_organization(data_dict))
+
+
+def _accepting_shown_datasets(inner: Callable | None) -> Callable:
+    @tk.chained_action
+    def action(original_action, context: dict, data_dict: dict) -> Any:
+        data_dict = dataset.without_mirrored_extras(data_dict)
+        if inner is None:
+            return original_action(context, data_dict)
+        return inner(original_action, context, data_dict)
+    action.__name__ = getattr(inner, "__name__", "action")
+    action.__doc__ = getattr(inner, "__doc__", None)
+    return action
+
+
+def accept_shown_datasets(actions: dict[str, Callable]) -> dict[str, Callable]:
+    """The plugin's actions, with ``package_create`` and ``package_update`` (chained already
+    or not) taking what ``package_show`` gives: the coverage extras it adds for CKAN clients
+    are dropped before validation (standard/dataset.py)."""
+    return {**actions, **{name: _accepting_shown_datasets(actions.get(name))
+                          for name in ("package_create", "package_update")}}
+
+
+def get_actions() -> dict[str, Any]:
+    return {
+        "package_list": package_list,
+        "organization_list": organization_list,
+        "organization_create": organization_create,
+        "organization_update": organization_update,
+    }
