@@ -22,6 +22,8 @@ from .operations import views as operations_views
 from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
+from .reuses import logic as reuse_logic
+from .reuses import views as reuse_views
 from . import security
 from .theme import search as theme_search
 from .theme import views as theme_views
@@ -54,25 +56,28 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IValidators
 
     def get_validators(self) -> dict:
-        return {**publisher_validators.get_validators(), **dataset_validators.get_validators()}
+        return {**publisher_validators.get_validators(), **dataset_validators.get_validators(),
+                **reuse_logic.get_validators()}
 
     # IAuthFunctions
 
     def get_auth_functions(self) -> dict:
         publisher_rules = publisher_auth.get_auth_functions()
-        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules)}
+        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules),
+                **reuse_logic.get_auth_functions()}
 
     # IBlueprint
 
     def get_blueprint(self) -> list:
         return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
-                *monitoring_views.get_blueprints()]
+                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
 
     # IActions
 
     def get_actions(self) -> dict:
-        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions()})
+        return structure.guard({**dcat_actions.get_actions(), **operations_actions.get_actions(),
+                                **reuse_logic.get_actions()})
 
     # IMiddleware
 
