@@ -85,8 +85,35 @@ def moderate_auth(context, data_dict=None):
             "msg": tk._("Only the editors of the département moderate reuses.")}
 
 
+def _reuse_group_guard(name_from):
+    """Creating, editing or deleting a reuse (a `reutilisation` group) is moderators'
+    work, sysadmins included: CKAN would let any signed-in user create a group, which
+    would skip moderation. Other group types keep CKAN's rules."""
+    @tk.chained_auth_function
+    @tk.auth_sysadmins_check
+    def auth(next_auth, context, data_dict=None):
+        if name_from(data_dict or {}):
+            return moderate_auth(context, data_dict)
+        if authz.is_sysadmin(context.get("user")):
+            return {"success": True}
+        return next_auth(context, data_dict)
+    return auth
+
+
+def _is_reuse_type(data_dict: dict) -> bool:
+    return data_dict.get("type") == REUSE_TYPE
+
+
+def _is_reuse_group(data_dict: dict) -> bool:
+    group = model.Group.get(data_dict.get("id")) if isinstance(data_dict.get("id"), str) else None
+    return group is not None and group.type == REUSE_TYPE
+
+
 def get_auth_functions() -> dict:
-    return {"hautegaronne_reuse_moderate": moderate_auth}
+    return {"hautegaronne_reuse_moderate": moderate_auth,
+            "group_create": _reuse_group_guard(_is_reuse_type),
+            "group_update": _reuse_group_guard(_is_reuse_group),
+            "group_delete": _reuse_group_guard(_is_reuse_group)}
 
 
 # -- proposals ---------------------------------------------------------------------------------
@@ -171,9 +198,15 @@ def proposal_list(context, data_dict):
     return [p.as_dict(with_email=True) for p in ReuseProposal.pending()]
 
 
+# the pages of views.py under /reutilisations/
+_RESERVED_NAMES = {"proposer", "moderation"}
+
+
 def _slug(title: str) -> str:
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "reutilisation"
+    if base in _RESERVED_NAMES or len(base) < 2:
+        base = f"reutilisation-{base}".strip("-")
     name, n = base, 1
     while model.Group.get(name) is not None:
         n += 1

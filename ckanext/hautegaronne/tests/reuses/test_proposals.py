@@ -198,3 +198,24 @@ def test_a_sysadmin_with_the_override_moderates(app, portal):
     tk.get_action("hautegaronne_reuse_proposal_publish")(
         {"user": factories.Sysadmin()["name"]}, {"id": proposal.id})
     assert pending_proposals() == []
+
+
+def test_nobody_creates_a_reuse_without_moderation(app, portal):
+    """CKAN lets any signed-in user create a group: not a reuse, which would skip moderation."""
+    for user in (portal["commune_editor"], factories.Sysadmin()):
+        with pytest.raises(tk.NotAuthorized):
+            tk.get_action("group_create")({"user": user["name"]}, {
+                "type": "reutilisation", "name": "sans-moderation", "title": "Sans modération",
+                "description": "d", "url": "https://example.net/", "reuse_type": "idea",
+                "author": "A", "reuse_date": "2026-12-01"})
+    assert tk.get_action("group_list")({}, {"type": "reutilisation"}) == []
+
+
+@pytest.mark.ckan_config("ckanext.hautegaronne.forms.min_fill_seconds", "0")
+def test_a_reuse_titled_like_a_page_gets_its_own_address(app, portal):
+    propose(app, portal["dataset"], title="Proposer")
+    [proposal] = pending_proposals()
+    reuse = tk.get_action("hautegaronne_reuse_proposal_publish")(
+        {"user": portal["moderator"]["name"]}, {"id": proposal.id})
+    assert reuse["name"] == "reutilisation-proposer"
+    assert "Proposer" in app.get("/reutilisations/reutilisation-proposer").body
