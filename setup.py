@@ -23,6 +23,7 @@ setup(
             "i18n/**/*.mo",
             "territory/data/*",
             "dcat/*.json",
+            "migration/**/*",
         ],
     },
     zip_safe=False,

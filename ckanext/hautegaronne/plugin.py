@@ -21,6 +21,7 @@ from . import operations
 from .operations import views as operations_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
+from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
 from .theme import search as theme_search
 from .theme import views as theme_views
@@ -73,7 +74,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     def get_blueprint(self) -> list:
         return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
-                *monitoring_views.get_blueprints()]
+                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
 
     # IMiddleware
 

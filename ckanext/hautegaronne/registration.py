@@ -29,6 +29,8 @@ from .publishers import bound as bound_sysadmins
 from .publishers import identity as publisher_identity
 from .publishers import schema as publisher_schema
 from .publishers import validators as publisher_validators
+from .reuses import helpers as reuse_helpers
+from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
 from .theme import helpers as theme_helpers
 
@@ -59,14 +61,34 @@ def validators() -> dict[str, Callable]:
         "publishers": publisher_validators.get_validators(),
         "publisher schema": publisher_schema.get_validators(),
         "dataset": dataset_validators.get_validators(),
+        "reuses": reuse_logic.get_validators(),
     })
 
 
+def chain_auth(outer: Callable, inner: Callable) -> Callable:
+    """One chained auth function running ``outer`` with ``inner`` as its next rule (both
+    chained rules of the same name, from two concerns)."""
+    @tk.chained_auth_function
+    def auth(next_auth, context: dict, data_dict=None):
+        return outer(lambda ctx, data=None: inner(next_auth, ctx, data), context, data_dict)
+    for flag in ("auth_sysadmins_check", "auth_allow_anonymous_access", "auth_audit_exempt"):
+        if getattr(outer, flag, False) or getattr(inner, flag, False):
+            setattr(auth, flag, True)
+    return auth
+
+
 def auth_functions() -> dict[str, Callable]:
+    bound = bound_sysadmins.get_auth_functions()
+    reuses = reuse_logic.get_auth_functions()
+    # On an organisation the bound-sysadmin rule decides first; on a reuse group it lets
+    # the reuses' moderation rule decide.
+    for name in ("group_update", "group_delete"):
+        bound[name] = chain_auth(bound[name], reuses.pop(name))
     return merge("auth function", {
         "publishers": harvest_auth.with_source_rules(publisher_auth.get_auth_functions()),
         "harvest": harvest_auth.get_auth_functions(),
-        "bound sysadmins": bound_sysadmins.get_auth_functions(),
+        "bound sysadmins": bound,
+        "reuses": reuses,
     })
 
 
@@ -99,6 +121,7 @@ def actions() -> dict[str, Callable]:
         "bound sysadmins": bound,
         "search outage": search_outage.get_actions(),
         "standard API": standard,
+        "reuses": reuse_logic.get_actions(),
     })
     return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
 
@@ -109,6 +132,7 @@ def helpers() -> dict[str, Callable]:
         "theme": theme_helpers.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
+        "reuses": reuse_helpers.get_helpers(),
     })
 
 

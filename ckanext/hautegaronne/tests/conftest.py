@@ -49,11 +49,13 @@ _outside_key = pytest.StashKey[list]()
 def clean_db(with_plugins, reset_db, migrate_db_for):
     """CKAN's clean_db rebuilds core tables only; the plugins' tables
     (harvest, activity) are needed to create and index datasets, and
-    tracking's migration gives its raw table the key its model expects."""
+    tracking's migration gives its raw table the key its model expects; the portal's own
+    migration holds the reuse proposals."""
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
     migrate_db_for("tracking")
+    migrate_db_for("hautegaronne")
 
 
 @pytest.fixture
