@@ -54,6 +54,7 @@ READS = frozenset({
     # scheming
     "scheming_dataset_schema_list", "scheming_dataset_schema_show",
     "scheming_organization_schema_list", "scheming_organization_schema_show",
+    "scheming_group_schema_list", "scheming_group_schema_show",
     # dcat and the portal's catalogues
     "dcat_catalog_search", "dcat_catalog_show", "dcat_dataset_show",
     "hautegaronne_publisher_catalog_show",
@@ -63,6 +64,8 @@ READS = frozenset({
     "harvest_object_list", "harvest_log_list", "harvesters_info_show",
     # CKAN 2.12's file API: one file, the files of an owner
     "file_show", "file_owner_scan",
+    # reuses: the proposals waiting for moderation (moderators only: they hold e-mails)
+    "hautegaronne_reuse_proposal_list",
 })
 
 PUBLISHER_WRITES = frozenset({
@@ -114,6 +117,9 @@ SYSTEM = frozenset({
     # than (context, data_dict) and cannot run as actions
     "InactiveSource", "get_mail_extra_vars", "prepare_error_mail", "prepare_summary_mail",
     "send_error_email", "send_mail", "send_summary_email",
+    # reuses (groups of type reutilisation): the département's editors moderate proposals
+    # (``reuses.logic``: ``hautegaronne_reuse_moderate``, bound sysadmins included)
+    "hautegaronne_reuse_proposal_publish", "hautegaronne_reuse_proposal_decline",
 })
 
 ACTION_CLASSES: dict[str, frozenset] = {
