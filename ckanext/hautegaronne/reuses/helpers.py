@@ -4,11 +4,10 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from .. import vocabularies
 from . import logic, search
 
 __all__ = ["hautegaronne_dataset_reuses", "hautegaronne_reuse_types",
-           "hautegaronne_theme_label", "hautegaronne_dashboard_reuses",
+           "hautegaronne_dashboard_reuses",
            "hautegaronne_can_moderate_reuses"]
 
 
@@ -18,10 +17,6 @@ def hautegaronne_dataset_reuses(package_id: str) -> list[dict]:
 
 def hautegaronne_reuse_types() -> dict:
     return logic.REUSE_TYPES
-
-
-def hautegaronne_theme_label(uri: str) -> str | None:
-    return vocabularies.theme_label(uri, tk.h.lang() or "fr")
 
 
 def hautegaronne_can_moderate_reuses() -> bool:
