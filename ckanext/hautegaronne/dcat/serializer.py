@@ -14,6 +14,8 @@ from ckanext.dcat.utils import catalog_uri, dataset_uri, resource_uri
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from ..standard.dataset import without_mirrored_extras
+
 DATASETS_PER_PAGE = 100
 PAGE_PARAMS = ("q", "fq", "modified_since")
 
@@ -98,6 +100,9 @@ class HydraRDFSerializer(RDFSerializer):
         return self._instances
 
     def graph_from_dataset(self, dataset_dict):
+        # the coverage extras package_show adds for CKAN clients repeat the portal's own
+        # fields, which the profiles already render (standard/dataset.py)
+        dataset_dict = without_mirrored_extras(dataset_dict)
         dataset_ref = URIRef(dataset_uri(dataset_dict))
         profiles = self._profile_instances()
         # Each profile sees the dataset as the later profiles of the chain narrow it for
