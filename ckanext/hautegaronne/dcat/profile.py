@@ -27,6 +27,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import Namespace
 
 from .. import territory, validation, vocabularies
+from ..standard.dataset import without_mirrored_extras
 from . import licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -283,6 +284,9 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
 
     def graph_from_dataset(self, dataset_dict: dict, dataset_ref) -> None:
         g = self.g
+        # The coverage extras package_show adds for CKAN clients repeat the portal's own
+        # fields, which this profile renders (standard/dataset.py): not a second time.
+        dataset_dict = without_mirrored_extras(dataset_dict)
         # Distribution IRIs, computed once for the stock part and this one.
         dataset_dict = dict(dataset_dict, resources=[
             dict(resource, uri=resource.get("uri") or resource_uri(resource))

@@ -68,9 +68,8 @@ def _standard_organization(data_dict: dict) -> dict:
     alias = types.publisher_type_alias(data_dict.get("type"))
     if alias is None:
         return data_dict
-    data = {**data_dict, "type": types.ORGANIZATION_TYPE}
-    data.setdefault("publisher_type", alias)
-    return data
+    # the type decides, as it did: a publisher_type sent beside it is not the kind
+    return {**data_dict, "type": types.ORGANIZATION_TYPE, "publisher_type": alias}
 
 
 @tk.chained_action
