@@ -23,6 +23,8 @@ from .publishers import auth as publisher_auth
 from .publishers import validators as publisher_validators
 from .publishers import views as publisher_views
 from . import security
+from .tabular import auth as tabular_auth
+from .tabular import settings as tabular_settings
 from .theme import search as theme_search
 from .theme import views as theme_views
 
@@ -50,6 +52,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_resource("assets", "hautegaronne")
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = dcat_licences.licence_file_url()
+        tabular_settings.update_config(config)
 
     # IValidators
 
@@ -60,7 +63,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def get_auth_functions(self) -> dict:
         publisher_rules = publisher_auth.get_auth_functions()
-        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules)}
+        return {**publisher_rules, **harvest_auth.get_auth_functions(publisher_rules),
+                **tabular_auth.get_auth_functions()}
 
     # IBlueprint
 
