@@ -10,6 +10,8 @@ from .harvest.helpers import hautegaronne_harvest_missing  # noqa: F401 (harvest
 from .harvest.helpers import organizations_available  # noqa: F401 (chained core helper)
 from .harvest.helpers import harvesters_info  # noqa: F401 (chained ckanext-harvest helper)
 from .dcat.helpers import structured_data  # noqa: F401 (chained ckanext-dcat helper)
+from .tabular import helpers as _tabular_helpers
+from .tabular.helpers import *  # noqa: F401,F403 (the data pages' helpers)
 
 __all__ = [
     "hautegaronne_logo_url",
@@ -23,6 +25,7 @@ __all__ = [
 __all__ += _theme_helpers.__all__
 __all__ += ["hautegaronne_harvest_missing", "organizations_available", "harvesters_info",
             "structured_data"]
+__all__ += _tabular_helpers.__all__
 
 
 def hautegaronne_logo_url() -> str:

@@ -9,6 +9,8 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.datastore.interfaces import IDatastore
+from ckanext.xloader.interfaces import IXloader
 
 from .dcat import actions as dcat_actions
 from .dcat import licences as dcat_licences
@@ -25,6 +27,9 @@ from .publishers import views as publisher_views
 from . import security
 from .tabular import auth as tabular_auth
 from .tabular import settings as tabular_settings
+from .tabular import status as tabular_status
+from .tabular import column_types
+from .tabular import exports as tabular_exports
 from .theme import search as theme_search
 from .theme import views as theme_views
 
@@ -43,6 +48,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(IXloader, inherit=True)
 
     # IConfigurer
 
@@ -100,3 +106,23 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
+
+    # IXloader (links go through the harvester's address guard before any download)
+
+    def can_upload(self, resource_id: str) -> bool:
+        return tabular_status.guard_link(resource_id)
+
+    def after_upload(self, context: dict, resource_dict: dict, dataset_dict: dict) -> None:
+        column_types.after_load(resource_dict["id"])
+
+
+class HautegaronneDatastorePlugin(p.SingletonPlugin):
+    """The portal's DataStore hooks. A plugin of its own: CKAN requires `datastore` to be
+    the first IDatastore plugin in ckan.plugins, and `hautegaronne` comes first of all."""
+    p.implements(IDatastore, inherit=True)
+
+    # IDatastore (spreadsheet exports neutralise formulas)
+
+    def datastore_search(self, context: dict, data_dict: dict, fields_types: dict,
+                         query_dict: dict) -> dict:
+        return tabular_exports.neutralise_formulas(data_dict, fields_types, query_dict)

@@ -14,3 +14,11 @@ def update_config(config: CKANConfig) -> None:
     PostgreSQL database unless the administrator chose another one."""
     if config.get(XLOADER_JOBS_DB) in (None, "", XLOADER_JOBS_DB_DEFAULT):
         config[XLOADER_JOBS_DB] = config["sqlalchemy.url"]
+    # ckanext-geoview's maps draw on the portal's own base map (the one the security
+    # policy allows), unless the administrator configured them apart.
+    if not config.get("ckanext.spatial.common_map.type"):
+        tiles = config.get("ckanext.hautegaronne.map_tile_url") or ""
+        config["ckanext.spatial.common_map.type"] = "custom"
+        config["ckanext.spatial.common_map.custom.url"] = tiles
+        config["ckanext.spatial.common_map.attribution"] = (
+            config.get("ckanext.hautegaronne.map_attribution") or "")

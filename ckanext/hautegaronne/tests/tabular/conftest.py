@@ -6,6 +6,8 @@ import sqlalchemy as sa
 
 import ckanext.datastore.tests.helpers as datastore_helpers
 
+MAX_TEST_FILE_BYTES = 1_000_000
+
 
 @pytest.fixture
 def clean_datastore(clean_all):
@@ -31,12 +33,16 @@ def loading_portal(clean_datastore, tmp_path):
 
     from ..live import ROOT, served_by_gunicorn
 
+    _empty_job_queues()
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
     token = tk.get_action("api_token_create")(
         {"ignore_auth": True, "user": site_user}, {"user": site_user, "name": "xloader"})["token"]
     ini = tmp_path / "loading-portal.ini"
     ini.write_text(f"[app:main]\nuse = config:{ROOT / 'test.ini'}\n"
-                   f"ckanext.xloader.api_token = {token}\n", encoding="utf-8")
+                   f"ckanext.xloader.api_token = {token}\n"
+                   # a small limit, so that the over-size test needs no huge file
+                   f"ckanext.xloader.max_content_length = {MAX_TEST_FILE_BYTES}\n",
+                   encoding="utf-8")
     with served_by_gunicorn(ini, log_name="loading-portal") as (base_url, _log):
         log_path = ROOT / "var" / "log" / f"jobs-worker-test-{Path(tmp_path).name}.log"
         with open(log_path, "wb") as log:
@@ -49,3 +55,16 @@ def loading_portal(clean_datastore, tmp_path):
         finally:
             worker.terminate()
             worker.wait(timeout=60)
+
+
+def _empty_job_queues() -> None:
+    """Drop the jobs earlier tests left on the test Redis (queued, or scheduled like the
+    DataStore's delayed row counts of tables since dropped): the worker starts idle."""
+    from ckan.lib import jobs
+    from rq.registry import ScheduledJobRegistry
+
+    for queue in jobs.get_all_queues():
+        queue.empty()
+        scheduled = ScheduledJobRegistry(queue=queue)
+        for job_id in scheduled.get_job_ids():
+            scheduled.remove(job_id, delete_job=True)
