@@ -30,6 +30,7 @@ setup(
     entry_points={
         "ckan.plugins": [
             "hautegaronne = ckanext.hautegaronne.plugin:HautegaronnePlugin",
+            "hautegaronne_datastore = ckanext.hautegaronne.plugin:HautegaronneDatastorePlugin",
             "hautegaronne_dcat_harvester = ckanext.hautegaronne.harvest.harvester:HauteGaronneDCATHarvester",
         ],
         "ckan.rdf.profiles": [

@@ -12,6 +12,7 @@ bash "$HG_ROOT/scripts/postgres.sh" createdb "$HG_TEST_NAME" "$HG_DB_PASSWORD"
 export CKAN_INI="$HG_ROOT/test.ini"
 export_test_services
 cd "$HG_ROOT"
+provision_datastore "${HG_TEST_NAME}_datastore" "$HG_ROOT/test.ini"
 "$HG_VENV/bin/ckan" -c test.ini db init >"$HG_LOG/ckan-bench-db-init.log" 2>&1 \
   || die "CKAN: bench database initialisation failed; see $HG_LOG/ckan-bench-db-init.log"
 # BENCH: the benchmarks to run (paths, space-separated), default every bench/*.py;

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("HG_VAR", ROOT / "var"))
 SECRETS = VAR / "secrets.env"
-SECRET_NAMES = ("HG_DB_PASSWORD", "HG_SECRET_KEY", "HG_ADMIN_PASSWORD")
+SECRET_NAMES = ("HG_DB_PASSWORD", "HG_SECRET_KEY", "HG_ADMIN_PASSWORD", "HG_DATASTORE_RO_PASSWORD")
 
 
 def load_secrets() -> dict[str, str]:
@@ -47,6 +47,12 @@ def main() -> int:
         "SITE_ID": "hautegaronne",
         "SECRET_KEY": values["HG_SECRET_KEY"],
         "SQLALCHEMY_URL": f"postgresql://ckan:{values['HG_DB_PASSWORD']}@127.0.0.1:{pg_port}/ckan",
+        "DATASTORE_WRITE_URL": f"postgresql://ckan:{values['HG_DB_PASSWORD']}@127.0.0.1:{pg_port}/datastore",
+        "DATASTORE_READ_URL": (f"postgresql://datastore_ro:{values['HG_DATASTORE_RO_PASSWORD']}"
+                               f"@127.0.0.1:{pg_port}/datastore"),
+        "XLOADER_SITE_URL": f"http://127.0.0.1:{os.environ.get('CKAN_PORT', '5000')}",
+        # Created by up.sh once the database exists; until then xloader's own placeholder.
+        "XLOADER_API_TOKEN": values.get("HG_XLOADER_API_TOKEN") or "NOT_SET",
         "SOLR_URL": f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '8983')}/solr/ckan",
         "REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6380')}/0?socket_timeout=300",
         "STORAGE_PATH": str(VAR / "storage"),

@@ -3,6 +3,7 @@
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 bash "$HG_ROOT/scripts/harvest-workers.sh" stop
+bash "$HG_ROOT/scripts/jobs-worker.sh" stop
 bash "$HG_ROOT/scripts/web.sh" stop
 bash "$HG_ROOT/scripts/solr.sh" stop
 bash "$HG_ROOT/scripts/redis.sh" stop

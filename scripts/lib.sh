@@ -37,4 +37,17 @@ export_test_services() {
   export CKAN_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/$HG_TEST_NAME"
   export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/$HG_TEST_NAME"
   export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$HG_TEST_REDIS_DB?socket_timeout=300"
+  export CKAN_DATASTORE_WRITE_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/${HG_TEST_NAME}_datastore"
+  export CKAN_DATASTORE_READ_URL="postgresql://datastore_ro:$HG_DATASTORE_RO_PASSWORD@127.0.0.1:$PG_PORT/${HG_TEST_NAME}_datastore"
+}
+
+# The DataStore's database NAME with its read-only role, and the grants CKAN documents
+# (`ckan datastore set-permissions`, run with INI and the environment's CKAN_DATASTORE_*
+# URLs, piped to psql as the cluster superuser). Idempotent. Needs var/secrets.env.
+provision_datastore() {  # NAME INI
+  bash "$HG_ROOT/scripts/postgres.sh" datastore "$1" "$HG_DATASTORE_RO_PASSWORD"
+  # the script starts at its opening comment (test.ini logs to stdout before it)
+  "$HG_VENV/bin/ckan" -c "$2" datastore set-permissions 2>"$HG_LOG/ckan-datastore-permissions.log" \
+    | sed -n '/^\/\*/,$p' | bash "$HG_ROOT/scripts/postgres.sh" sql "$1" \
+    || die "DataStore: setting the permissions of $1 failed; see $HG_LOG/ckan-datastore-permissions.log"
 }

@@ -74,6 +74,29 @@ createdb() {
   fi
 }
 
+# datastore NAME RO_PASSWORD: the DataStore's database (owned by the write role, as CKAN's
+# documentation sets it up) and the read-only role datastore_ro. The grants themselves
+# come from `ckan datastore set-permissions` (see sql).
+datastore() {
+  local db="$1" password="$2"
+  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'datastore_ro'")" ]; then
+    psql_admin -c "CREATE ROLE datastore_ro LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$password'"
+  else
+    psql_admin -c "ALTER ROLE datastore_ro PASSWORD '$password'"
+  fi
+  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
+    psql_admin -c "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+  fi
+  # CKAN's trigger fills each row's full-text column with the database's default
+  # configuration: French stemming and stop words, like ckan.datastore.default_fts_lang.
+  psql_admin -c "ALTER DATABASE $db SET default_text_search_config = 'pg_catalog.french'"
+}
+
+# sql NAME: runs the SQL read from stdin in database NAME as the cluster superuser.
+sql() {
+  PGOPTIONS="-c client_min_messages=warning" as_owner "$PG_BIN/psql" -h "$SOCKET_DIR" -p "$PG_PORT" -U postgres -d "$1" -v ON_ERROR_STOP=1 -qtA >/dev/null
+}
+
 # dropdb NAME: used to undo a half-initialised database.
 dropdb() {
   psql_admin -c "DROP DATABASE IF EXISTS $1"
@@ -85,5 +108,7 @@ case "${1:-}" in
   status) as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" status ;;
   createdb) createdb "$2" "$3" ;;
   dropdb) dropdb "$2" ;;
-  *) echo "usage: $0 start|stop|status|createdb NAME PASSWORD|dropdb NAME" >&2; exit 2 ;;
+  datastore) datastore "$2" "$3" ;;
+  sql) sql "$2" ;;
+  *) echo "usage: $0 start|stop|status|createdb NAME PASSWORD|dropdb NAME|datastore NAME RO_PASSWORD|sql NAME" >&2; exit 2 ;;
 esac

@@ -24,6 +24,7 @@ bash "$HG_ROOT/scripts/postgres.sh" createdb "${HG_TEST_NAME}_national" "$HG_DB_
 mkdir -p "$HG_VAR/test-storage" "$HG_ROOT/test-artifacts"
 
 export_test_services
+provision_datastore "${HG_TEST_NAME}_datastore" "$HG_ROOT/test.ini"
 export HG_NATIONAL_SQLALCHEMY_URL="postgresql://ckan:$HG_DB_PASSWORD@127.0.0.1:$PG_PORT/${HG_TEST_NAME}_national"
 export HG_NATIONAL_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/${HG_TEST_NAME}_national"
 cd "$HG_ROOT"

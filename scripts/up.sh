@@ -23,6 +23,7 @@ if ! PGPASSWORD="$HG_DB_PASSWORD" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U c
   fresh_db=1
 fi
 bash "$HG_ROOT/scripts/postgres.sh" createdb ckan "$HG_DB_PASSWORD"
+provision_datastore datastore "$HG_ROOT/ckan.ini"
 say "CKAN: database migrations"
 if ! $CKAN db init >"$HG_LOG/ckan-db-init.log" 2>&1; then
   [ "$fresh_db" = 1 ] && bash "$HG_ROOT/scripts/postgres.sh" dropdb ckan
@@ -42,12 +43,25 @@ $CKAN hautegaronne publishers migrate >"$HG_LOG/ckan-publishers-migrate.log" 2>&
 say "CKAN: demo content"
 $CKAN hautegaronne demo --admin admin >"$HG_LOG/ckan-demo.log" 2>&1 \
   || die "CKAN: loading the demo content failed; see $HG_LOG/ckan-demo.log"
+# The site user's API token for ckanext-xloader (its jobs report through the API),
+# created once and kept in var/secrets.env; ckan.ini is then written again with it.
+if [ -z "${HG_XLOADER_API_TOKEN:-}" ]; then
+  site_user=$(sed -n 's/^ckan.site_id = //p' "$HG_ROOT/ckan.ini")
+  HG_XLOADER_API_TOKEN=$($CKAN user token add "$site_user" xloader 2>>"$HG_LOG/ckan-admin.log" | tail -n 1 | tr -d '[:space:]')
+  [ -n "$HG_XLOADER_API_TOKEN" ] || die "CKAN: could not create xloader's API token; see $HG_LOG/ckan-admin.log"
+  echo "HG_XLOADER_API_TOKEN=$HG_XLOADER_API_TOKEN" >>"$HG_VAR/secrets.env"
+  "$HG_VENV/bin/python" "$HG_ROOT/scripts/configure.py"
+  # the demo's files were uploaded before the token existed: queue their loads now
+  $CKAN xloader submit all -y >>"$HG_LOG/ckan-demo.log" 2>&1 \
+    || die "CKAN: queueing the demo's DataStore loads failed; see $HG_LOG/ckan-demo.log"
+fi
 # Index whatever the database holds and Solr lacks (e.g. after a Solr reset).
 $CKAN search-index rebuild --only-missing >"$HG_LOG/ckan-index.log" 2>&1 \
   || die "CKAN: search index rebuild failed; see $HG_LOG/ckan-index.log"
 
 bash "$HG_ROOT/scripts/web.sh" start
 bash "$HG_ROOT/scripts/harvest-workers.sh" start
+bash "$HG_ROOT/scripts/jobs-worker.sh" start
 
 cat <<MSG
 

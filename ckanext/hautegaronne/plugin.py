@@ -10,6 +10,8 @@ import ckan.plugins.toolkit as tk
 from ckan.common import CKANConfig
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.dcat.interfaces import IDCATRDFHarvester
+from ckanext.datastore.interfaces import IDatastore
+from ckanext.xloader.interfaces import IXloader
 
 from . import registration, security
 from .dcat import licences as dcat_licences
@@ -23,6 +25,11 @@ from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
 from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
+from .tabular import auth as tabular_auth
+from .tabular import settings as tabular_settings
+from .tabular import status as tabular_status
+from .tabular import column_types
+from .tabular import exports as tabular_exports
 from .theme import search as theme_search
 from .theme import views as theme_views
 
@@ -42,6 +49,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ISignal)
     p.implements(p.IPackageController, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
+    p.implements(IXloader, inherit=True)
 
     # IConfigurer
 
@@ -54,6 +62,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         registration.check()
         dcat_profile.check_profiles_setting(config.get("ckanext.dcat.rdf.profiles"))
         bound_sysadmins.show_site_user_activity(config)
+        tabular_settings.update_config(config)
 
     # IValidators, ITemplateHelpers, IAuthFunctions, IActions (see registration.py)
 
@@ -111,3 +120,23 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
         standard_dataset.complete_dataset(pkg_dict)
+
+    # IXloader (links go through the harvester's address guard before any download)
+
+    def can_upload(self, resource_id: str) -> bool:
+        return tabular_status.guard_link(resource_id)
+
+    def after_upload(self, context: dict, resource_dict: dict, dataset_dict: dict) -> None:
+        column_types.after_load(resource_dict["id"])
+
+
+class HautegaronneDatastorePlugin(p.SingletonPlugin):
+    """The portal's DataStore hooks. A plugin of its own: CKAN requires `datastore` to be
+    the first IDatastore plugin in ckan.plugins, and `hautegaronne` comes first of all."""
+    p.implements(IDatastore, inherit=True)
+
+    # IDatastore (spreadsheet exports neutralise formulas)
+
+    def datastore_search(self, context: dict, data_dict: dict, fields_types: dict,
+                         query_dict: dict) -> dict:
+        return tabular_exports.neutralise_formulas(data_dict, fields_types, query_dict)

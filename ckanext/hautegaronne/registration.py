@@ -32,6 +32,8 @@ from .publishers import validators as publisher_validators
 from .reuses import helpers as reuse_helpers
 from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
+from .tabular import auth as tabular_auth
+from .tabular import helpers as tabular_helpers
 from .theme import helpers as theme_helpers
 
 
@@ -89,6 +91,7 @@ def auth_functions() -> dict[str, Callable]:
         "harvest": harvest_auth.get_auth_functions(),
         "bound sysadmins": bound,
         "reuses": reuses,
+        "tabular data": tabular_auth.get_auth_functions(),
     })
 
 
@@ -133,6 +136,7 @@ def helpers() -> dict[str, Callable]:
         "dcat": dcat_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
+        "tabular data": tabular_helpers.get_helpers(),
     })
 
 

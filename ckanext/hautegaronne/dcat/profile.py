@@ -24,7 +24,7 @@ from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, GEOJSON_IMT, GSP, OWL,
                                    VCARD, XSD, EuropeanDCATAP3Profile)
 from ckanext.dcat.utils import resource_uri
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import Namespace
+from rdflib.namespace import RDFS, Namespace
 
 from .. import territory, validation, vocabularies
 from ..standard.dataset import without_mirrored_extras
@@ -516,6 +516,29 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         for item in dataset_dict.get("conforms_to_schema") or []:
             if isinstance(item, dict) and item.get("url"):
                 g.add((distribution, DCT.conformsTo, _iri(item["url"])))
+        if resource.get("datastore_active"):
+            self._data_api(distribution, resource, licence)
+
+    def _data_api(self, distribution, resource: dict, licence) -> None:
+        """A resource loaded into the DataStore is also served by its data API: a
+        dcat:DataService, the distribution's access service (tabular.* and README)."""
+        g = self.g
+        site = tk.config.get("ckan.site_url", "").rstrip("/")
+        description = URIRef(f"{site}/datastore/api_info/{resource['id']}")
+        service = URIRef(f"{description}#service")
+        g.add((distribution, DCAT.accessService, service))
+        g.add((service, RDF.type, DCAT.DataService))
+        title = resource.get("name") or resource["id"]
+        g.add((service, DCT.title, Literal(f"API de données : {title}", lang="fr")))
+        endpoint = URIRef(f"{site}/api/3/action/datastore_search")
+        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCAT.endpointDescription, description))
+        for node in (endpoint, description):
+            g.add((node, RDF.type, RDFS.Resource))
+        for dataset_ref in g.subjects(DCAT.distribution, distribution):
+            g.add((service, DCAT.servesDataset, dataset_ref))
+        if licence:
+            self._licence(service, licence)
 
     # ---------------------------------------------------------------- catalog
 

@@ -66,6 +66,8 @@ READS = frozenset({
     "file_show", "file_owner_scan",
     # reuses: the proposals waiting for moderation (moderators only: they hold e-mails)
     "hautegaronne_reuse_proposal_list",
+    # the DataStore and its loader (a private dataset's tables: resource_show's rule)
+    "datastore_info", "datastore_search", "datastore_search_sql", "xloader_status",
 })
 
 PUBLISHER_WRITES = frozenset({
@@ -84,6 +86,9 @@ PUBLISHER_WRITES = frozenset({
     # CKAN 2.12's file API: files owned by a dataset, a resource or an organisation
     "file_create", "file_register", "file_delete", "file_rename", "file_pin", "file_unpin",
     "file_ownership_transfer",
+    # the DataStore tables of a publisher's resources (tabular/auth.py)
+    "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
+    "xloader_submit",
 })
 
 MEMBERSHIP = frozenset({
@@ -120,6 +125,11 @@ SYSTEM = frozenset({
     # reuses (groups of type reutilisation): the département's editors moderate proposals
     # (``reuses.logic``: ``hautegaronne_reuse_moderate``, bound sysadmins included)
     "hautegaronne_reuse_proposal_publish", "hautegaronne_reuse_proposal_decline",
+    # the DataStore's SQL functions and triggers (CKAN: sysadmins); xloader's job callback
+    # (the worker's, which checks xloader_submit's rule itself)
+    "datastore_function_create", "datastore_function_delete", "datastore_run_triggers",
+    "datastore_change_permissions",
+    "xloader_hook",
 })
 
 ACTION_CLASSES: dict[str, frozenset] = {

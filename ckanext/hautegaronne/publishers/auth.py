@@ -338,3 +338,7 @@ def get_auth_functions() -> dict:
         "member_create": _sysadmin_guard(_members),
         "member_delete": _sysadmin_guard(_member_removal),
     }
+
+
+# For other concerns whose actions follow the same rule (tabular.auth).
+sysadmin_guard = _sysadmin_guard

@@ -1,0 +1,74 @@
+"""Bad files and bad links: each ends with a clear French status on the resource (the
+publisher's DataStore page), nothing half loaded, and the dataset page keeps working."""
+from __future__ import annotations
+
+import html
+
+import pytest
+import requests
+
+from ..publishers import helpers as h
+from . import loading
+from .conftest import MAX_TEST_FILE_BYTES
+
+
+@pytest.fixture
+def publisher(loading_portal):
+    org = h.onboard("31458")
+    editor = h.member(org, "editor")
+    dataset = h.dataset(org, resources=[])
+    return {"url": loading_portal, "token": h.token(editor), "dataset": dataset}
+
+
+def _page(publisher, resource_id: str) -> str:
+    name = publisher["dataset"]["name"]
+    response = requests.get(f"{publisher['url']}/dataset/{name}/resource_data/{resource_id}",
+                            headers={"Authorization": publisher["token"]}, timeout=60)
+    assert response.status_code == 200
+    return html.unescape(response.text)
+
+
+def _failed_upload(publisher, tmp_path, filename: str, content: bytes, fmt: str = "CSV"):
+    path = tmp_path / filename
+    path.write_bytes(content)
+    resource = loading.upload(publisher["url"], publisher["token"], publisher["dataset"]["id"],
+                              path, fmt)
+    status = loading.wait_for_load(publisher["url"], publisher["token"], resource["id"])
+    assert status["status"] == "error", status
+    shown = loading.call(publisher["url"], "resource_show", publisher["token"],
+                         id=resource["id"])["result"]
+    assert not shown.get("datastore_active")
+    dataset_page = requests.get(f"{publisher['url']}/dataset/{publisher['dataset']['name']}",
+                                timeout=60)
+    assert dataset_page.status_code == 200
+    return resource, _page(publisher, resource["id"])
+
+
+def test_empty_file(publisher, tmp_path):
+    resource, page = _failed_upload(publisher, tmp_path, "vide.csv", b"")
+    assert "Le fichier n'a pas pu être chargé." in page
+    assert "Le fichier est vide ou n'a pas de ligne d'en-tête." in page
+    # refused before any job: no table was made of it
+    status = loading.call(publisher["url"], "xloader_status", publisher["token"],
+                          resource_id=resource["id"])["result"]
+    assert status["job_id"] is None
+
+
+def test_file_over_the_size_limit(publisher, tmp_path):
+    row = "Roques;1520;Route départementale\n".encode("cp1252")
+    content = b"commune;comptage;observation\n" + row * (MAX_TEST_FILE_BYTES // len(row) + 10)
+    _resource, page = _failed_upload(publisher, tmp_path, "gros.csv", content)
+    assert "dépasse la taille que le portail charge" in page
+
+
+def test_link_to_a_private_address_is_refused_before_any_download(publisher):
+    created = loading.call(publisher["url"], "resource_create", publisher["token"],
+                           package_id=publisher["dataset"]["id"], name="Comptages",
+                           url="http://127.0.0.1:9/comptages.csv", format="CSV")
+    assert created["success"], created
+    resource_id = created["result"]["id"]
+    status = loading.wait_for_load(publisher["url"], publisher["token"], resource_id)
+    assert status["status"] == "error" and status["job_id"] is None
+    page = _page(publisher, resource_id)
+    assert "L'adresse du fichier a été refusée : L'adresse 127.0.0.1 (127.0.0.1)" in page
+    assert "réseau privé" in page

@@ -1,0 +1,108 @@
+"""The permission matrix (tests/publishers/test_ownership.py) extended to the data: only a
+publisher's editors and admins write to the DataStore of its resources, submit loads,
+describe columns (data dictionary) and create views; bound sysadmins follow the same rules.
+A private dataset's tables are read by its publisher's members only."""
+from __future__ import annotations
+
+import pytest
+
+from ckan.tests import helpers
+
+from ..publishers import helpers as h
+from ..publishers.test_ownership import OVERRIDE, ROLES, _headers, expected, world  # noqa: F401
+
+WRITES = ["datastore_create", "datastore_upsert", "datastore_delete", "data_dictionary",
+          "xloader_submit", "view_create"]
+FIELDS = [{"id": "commune", "type": "text"}, {"id": "comptage", "type": "int"}]
+
+
+def _status(app, headers, action, data) -> bool:
+    response = app.post(f"/api/action/{action}", json=data, headers=headers, expect_errors=True)
+    assert response.status_code in (200, 403), (action, response.status_code,
+                                                response.get_data(as_text=True))
+    return response.status_code == 200
+
+
+def _resource_with_table(org: dict, **dataset_fields) -> str:
+    resource_id = h.dataset(org, **dataset_fields)["resources"][0]["id"]
+    helpers.call_action("datastore_create", context=h.site_context(), resource_id=resource_id,
+                        force=True, fields=FIELDS, records=[{"commune": "Roques", "comptage": 1}])
+    return resource_id
+
+
+def _rows(resource_id: str) -> int:
+    try:
+        return helpers.call_action("datastore_search", resource_id=resource_id)["total"]
+    except Exception:  # no table
+        return -1
+
+
+def _write(app, world, headers, action, target) -> bool:
+    org = world["orgs"][target]
+    if action == "datastore_create":
+        resource_id = h.dataset(org)["resources"][0]["id"]
+        allowed = _status(app, headers, "datastore_create", {
+            "resource_id": resource_id, "force": True, "fields": FIELDS,
+            "records": [{"commune": "Muret", "comptage": 2}]})
+        assert allowed == (_rows(resource_id) == 1)
+        return allowed
+    resource_id = _resource_with_table(org)
+    if action == "datastore_upsert":
+        allowed = _status(app, headers, "datastore_upsert", {
+            "resource_id": resource_id, "force": True, "method": "insert",
+            "records": [{"commune": "Muret", "comptage": 2}]})
+        assert allowed == (_rows(resource_id) == 2)
+    elif action == "datastore_delete":
+        allowed = _status(app, headers, "datastore_delete", {"resource_id": resource_id,
+                                                             "force": True})
+        assert allowed == (_rows(resource_id) == -1)
+    elif action == "data_dictionary":
+        # what CKAN's data dictionary form sends
+        allowed = _status(app, headers, "datastore_create", {
+            "resource_id": resource_id, "force": True,
+            "fields": [{"id": "commune", "type": "text",
+                        "info": {"label": "Commune", "notes": "Nom officiel (COG)"}},
+                       {"id": "comptage", "type": "int"}]})
+        info = helpers.call_action("datastore_info", id=resource_id)["fields"][0].get("info", {})
+        assert allowed == (info.get("label") == "Commune")
+    elif action == "xloader_submit":
+        allowed = _status(app, headers, "xloader_submit", {"resource_id": resource_id})
+    elif action == "view_create":
+        allowed = _status(app, headers, "resource_view_create", {
+            "resource_id": resource_id, "view_type": "datatables_view", "title": "Tableau"})
+        views = helpers.call_action("resource_view_list", id=resource_id)
+        assert allowed == any(v["title"] == "Tableau" for v in views)
+    else:
+        raise AssertionError(action)
+    return allowed
+
+
+@pytest.fixture
+def data_world(clean_datastore, world):
+    yield world
+    helpers.call_action("job_clear")  # loads submitted here have no worker to run them
+
+
+@pytest.mark.parametrize("role", [
+    pytest.param(role, marks=OVERRIDE) if role == "sysadmin_override" else role for role in ROLES])
+# the token xloader puts in the jobs; none of them runs here
+@pytest.mark.ckan_config("ckanext.xloader.api_token", "token-of-jobs-never-run")
+def test_datastore_writes_follow_the_matrix(app, data_world, role):
+    headers = _headers(data_world, role)
+    actual = {(action, target): _write(app, data_world, headers, action, target)
+              for target in ("A", "B") for action in WRITES}
+    assert actual == {(action, target): expected(role, "update_resource", target)
+                      for target in ("A", "B") for action in WRITES}
+
+
+@pytest.mark.parametrize("role", [
+    pytest.param(role, marks=OVERRIDE) if role == "sysadmin_override" else role for role in ROLES])
+def test_private_tables_are_read_by_the_publishers_members_only(app, data_world, role):
+    headers = _headers(data_world, role)
+    private = _resource_with_table(data_world["orgs"]["A"], private=True)
+    public = _resource_with_table(data_world["orgs"]["A"])
+    readers = {"member_a", "editor_a", "admin_a", "sysadmin", "sysadmin_override"}
+    for resource_id, readable in ((private, role in readers), (public, True)):
+        assert _status(app, headers, "datastore_search", {"resource_id": resource_id}) == readable
+        assert _status(app, headers, "datastore_search_sql", {
+            "sql": f'SELECT commune FROM "{resource_id}"'}) == readable, (role, resource_id)
