@@ -31,6 +31,7 @@ from .tabular import status as tabular_status
 from .tabular import column_types
 from .tabular import exports as tabular_exports
 from .theme import search as theme_search
+from .theme import sitemap as theme_sitemap
 from .theme import views as theme_views
 
 
@@ -48,6 +49,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.ISignal)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(IXloader, inherit=True)
 
@@ -81,7 +83,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IBlueprint
 
     def get_blueprint(self) -> list:
-        return [*theme_views.get_blueprints(), *dcat_views.get_blueprints(),
+        return [*theme_views.get_blueprints(), *theme_sitemap.get_blueprints(),
+                *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
                 *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
 
@@ -107,6 +110,11 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict, package_type: str):
+        return theme_search.dataset_facets(facets_dict, package_type)
 
     # IDCATRDFHarvester (ckanext-dcat's stock harvesters fetch through the address guard)
 

@@ -37,3 +37,10 @@ def after_dataset_search(search_results: dict[str, Any],
     if flask.has_request_context() and flask.g.pop(_PENDING, False):
         helpers.remember_home_search(search_results)
     return search_results
+
+
+def dataset_facets(facets_dict: dict, package_type: str) -> dict:
+    """The search page's facets without CKAN's "groups": the portal's groups are its
+    reuses, which have their own page (/reutilisations), not a way to narrow datasets."""
+    facets_dict.pop("groups", None)
+    return facets_dict
