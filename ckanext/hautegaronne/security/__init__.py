@@ -13,6 +13,7 @@ def install(app: Any) -> Any:
     """IMiddleware.make_middleware: hooks on the Flask application."""
     app.after_request(headers.make_after_request())
     app.before_request(csrf.enforce_csrf)
+    csrf.exempt_beacons(app)
     transport.install(app, tk.config.get("ckanext.hautegaronne.trusted_proxies"))
     # CKAN declares REMEMBER_COOKIE_SAMESITE's default as the string "None",
     # which Flask-Login writes as SameSite=None: the remember-me cookie would

@@ -30,5 +30,15 @@ for _path, (_endpoint, _template) in PAGES.items():
     pages.add_url_rule(_path, endpoint=_endpoint, view_func=_page_view(_template))
 
 
+def tracking():
+    """CKAN's tracking plugin records page views posted to /_tracking in an after-request
+    hook but registers no route for it, so every page logged a 405. The hook still records
+    the view; the route only answers it."""
+    return "", 204
+
+
+pages.add_url_rule("/_tracking", endpoint="tracking", view_func=tracking, methods=["POST"])
+
+
 def get_blueprints() -> list[Blueprint]:
     return [pages]

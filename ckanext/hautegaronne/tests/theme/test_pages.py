@@ -161,3 +161,4 @@ def test_home_page_lists_the_most_viewed_datasets_first(app, cli):
     assert names["cantines"] not in most_viewed  # never viewed
     assert "3 consultations récentes" in most_viewed
     assert "Récemment mis à jour" not in html
+
