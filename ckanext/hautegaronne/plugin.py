@@ -1,7 +1,9 @@
 """Plugin wiring for the Haute-Garonne portal.
 
-Each concern lives in its own package (territory, publishers, dcat, theme);
-this file only connects them to CKAN's interfaces.
+Each concern lives in its own package (territory, publishers, dcat, harvest, standard,
+tabular, reuses, theme, operations, security, monitoring); this file only connects them
+to CKAN's interfaces. Actions, auth functions, validators and helpers are gathered in
+``registration``.
 """
 from __future__ import annotations
 
@@ -13,23 +15,21 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.datastore.interfaces import IDatastore
 from ckanext.xloader.interfaces import IXloader
 
-from . import registration, security
+from . import operations, registration, security
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
 from .harvest import guard as harvest_guard
 from .monitoring import views as monitoring_views
-from . import operations
 from .operations import views as operations_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
 from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
-from .tabular import auth as tabular_auth
-from .tabular import settings as tabular_settings
-from .tabular import status as tabular_status
 from .tabular import column_types
 from .tabular import exports as tabular_exports
+from .tabular import settings as tabular_settings
+from .tabular import status as tabular_status
 from .theme import search as theme_search
 from .theme import sitemap as theme_sitemap
 from .theme import views as theme_views
@@ -103,13 +103,17 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     def get_signal_subscriptions(self) -> dict:
         return security.signal_subscriptions()
 
-    # IPackageController (CKAN's home search asks what the portal's home page shows)
+    # IPackageController: CKAN's home search asks what the portal's home page shows;
+    # package_show gives every key core returns, coverage where CKAN clients read it
 
     def before_dataset_search(self, search_params: dict) -> dict:
         return theme_search.before_dataset_search(search_params)
 
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
+
+    def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
+        standard_dataset.complete_dataset(pkg_dict)
 
     # IFacets
 
@@ -123,11 +127,6 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_session(self, session):
         return harvest_guard.update_session(session)
-
-    # IPackageController (every key core returns, coverage where CKAN clients read it)
-
-    def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
-        standard_dataset.complete_dataset(pkg_dict)
 
     # IXloader (links go through the harvester's address guard before any download)
 
