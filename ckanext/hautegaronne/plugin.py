@@ -66,6 +66,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         bound_sysadmins.show_site_user_activity(config)
         tabular_settings.update_config(config)
 
+    def update_config_schema(self, schema: dict) -> dict:
+        return security.runtime_config_schema(schema)
+
     # IValidators, ITemplateHelpers, IAuthFunctions, IActions (see registration.py)
 
     def get_validators(self) -> dict:

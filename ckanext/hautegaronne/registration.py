@@ -32,6 +32,7 @@ from .publishers import validators as publisher_validators
 from .reuses import helpers as reuse_helpers
 from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
+from .tabular import actions as tabular_actions
 from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
 from .theme import helpers as theme_helpers
@@ -125,6 +126,7 @@ def actions() -> dict[str, Callable]:
         "search outage": search_outage.get_actions(),
         "standard API": standard,
         "reuses": reuse_logic.get_actions(),
+        "tabular data": tabular_actions.get_actions(),
     })
     return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
 

@@ -208,9 +208,19 @@ def abort_failed_jobs(next_auth, context: dict, data_dict: dict) -> dict:
         "Only the platform's operators can abort the harvest jobs of all sources.")}
 
 
+@tk.chained_auth_function
+def sources_reindex(next_auth, context: dict, data_dict: dict) -> dict:
+    """Reindexing every source (``harvest_sources_reindex``): ckanext-harvest's rule
+    (sysadmins) fails with a 500 on an anonymous caller; refused here first."""
+    if not context.get("user"):
+        return {"success": False, "msg": _("Only sysadmins can reindex all harvest sources.")}
+    return next_auth(context, data_dict)
+
+
 def get_auth_functions() -> dict:
     """The harvest actions' rules."""
     return {
+        "harvest_sources_reindex": sources_reindex,
         "harvest_source_create": _admins_only(_create_orgs, source_type=True),
         "harvest_source_update": _admins_only(_source_orgs, source_type=False),
         "harvest_source_delete": _admins_only(_source_orgs),

@@ -73,6 +73,15 @@ def test_the_sources_admin_reindexes_it(app, commune, source):
     assert response.status_code == 200, response.json
 
 
+def test_reindexing_every_source_is_refused_to_anonymous_callers_with_a_403(app, source):
+    # ckanext-harvest's own rule crashed on an anonymous caller: a 500 (outside attack)
+    response = app.post("/api/3/action/harvest_sources_reindex", json={})
+    assert response.status_code == 403, response.get_data(as_text=True)
+    user = factories.User()["name"]
+    response = app.post("/api/3/action/harvest_sources_reindex", headers=_token(user), json={})
+    assert response.status_code == 403, response.json
+
+
 def test_reindexing_every_source_still_works_for_the_operators(app, source):
     response = app.post("/api/3/action/harvest_sources_reindex",
                         headers=_token(site_context()["user"]), json={})

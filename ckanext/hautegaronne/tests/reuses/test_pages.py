@@ -86,3 +86,11 @@ def test_publishers_see_the_reuses_of_their_data_on_their_dashboard(app, catalog
 
 def test_an_unknown_reuse_is_a_404(app, portal):
     app.get("/reutilisations/inconnue", status=404)
+
+
+def test_the_header_menu_leads_to_the_reuses(app, portal):
+    """A newcomer found "Réutilisations" only in the footer."""
+    header = app.get("/").body.split("<header", 1)[1].split("</header>", 1)[0]
+    assert 'href="/reutilisations"' in header and "Réutilisations" in header
+    page = app.get("/reutilisations").body.split("<header", 1)[1].split("</header>", 1)[0]
+    assert 'class="active"' in page.split('href="/reutilisations"', 1)[0].rsplit("<li", 1)[1]

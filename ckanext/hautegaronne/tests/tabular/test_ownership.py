@@ -106,3 +106,26 @@ def test_private_tables_are_read_by_the_publishers_members_only(app, data_world,
         assert _status(app, headers, "datastore_search", {"resource_id": resource_id}) == readable
         assert _status(app, headers, "datastore_search_sql", {
             "sql": f'SELECT commune FROM "{resource_id}"'}) == readable, (role, resource_id)
+
+
+def test_an_alias_never_takes_another_publishers_resource(app, data_world):
+    """Outside attack: publisher A named its table with an alias equal to the id of B's
+    resource (which had no table yet): B's resource then answered A's data, and B could
+    neither load nor delete its own table. An alias is never a resource id, nor shaped like
+    one; nothing is written."""
+    victim = h.dataset(data_world["orgs"]["B"])["resources"][0]["id"]
+    attacker = h.dataset(data_world["orgs"]["A"])["resources"][0]["id"]
+    headers = _headers(data_world, "editor_a")
+    for aliases in ([victim], victim, ["0b0b0b0b-1111-2222-3333-444444444444"]):
+        response = app.post("/api/action/datastore_create", json={
+            "resource_id": attacker, "force": True, "fields": FIELDS,
+            "records": [{"commune": "Faux", "comptage": 0}], "aliases": aliases},
+            headers=headers, expect_errors=True)
+        assert response.status_code == 409, response.get_data(as_text=True)
+        assert "identifiant de ressource" in response.json["error"]["aliases"][0]
+    assert _rows(victim) == -1 and _rows(attacker) == -1
+    # a readable alias of one's own stays possible
+    assert _status(app, headers, "datastore_create", {
+        "resource_id": attacker, "force": True, "fields": FIELDS,
+        "records": [{"commune": "Roques", "comptage": 1}], "aliases": ["comptages_roques"]})
+    assert helpers.call_action("datastore_search", resource_id="comptages_roques")["total"] == 1

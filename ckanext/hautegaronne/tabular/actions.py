@@ -1,0 +1,41 @@
+"""DataStore actions as the portal needs them.
+
+``datastore_create`` accepts ``aliases``, other names of the table, and CKAN checks only
+that no table has that name yet: an alias equal to another publisher's resource id (a
+resource that has no table yet) made that resource answer the alias's data, and locked
+its publisher out of it. An alias is never a resource id, nor shaped like one (resources
+created later get such ids).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+_ = tk._
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+def _aliases(data_dict: dict) -> list[str]:
+    aliases = data_dict.get("aliases") or []
+    if isinstance(aliases, str):
+        aliases = [a.strip() for a in aliases.split(",")]
+    return [a for a in aliases if isinstance(a, str)]
+
+
+@tk.chained_action
+def datastore_create(original_action, context: dict, data_dict: dict) -> Any:
+    taken = [alias for alias in _aliases(data_dict)
+             if _UUID.match(alias.strip()) or model.Resource.get(alias.strip()) is not None]
+    if taken:
+        raise tk.ValidationError({"aliases": [_(
+            "An alias cannot be a resource identifier (nor look like one): {aliases}."
+        ).format(aliases=", ".join(taken))]})
+    return original_action(context, data_dict)
+
+
+def get_actions() -> dict:
+    return {"datastore_create": datastore_create}
