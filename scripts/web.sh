@@ -17,7 +17,7 @@ start() {
     port_in_use "$CKAN_PORT" && die "CKAN web: port $CKAN_PORT on 127.0.0.1 is already taken (set CKAN_PORT); see $WEB_LOG"
     CKAN_INI="$HG_ROOT/ckan.ini" "$HG_VENV/bin/gunicorn" --chdir "$HG_ROOT/config" \
       --bind "127.0.0.1:$CKAN_PORT" --workers "$WEB_WORKERS" --timeout 120 \
-      --daemon --pid "$PIDFILE" --error-logfile "$WEB_LOG" \
+      --daemon --capture-output --pid "$PIDFILE" --error-logfile "$WEB_LOG" \
       --access-logfile "$HG_LOG/gunicorn-access.log" wsgi:application \
       || die "CKAN web (gunicorn) failed to start; see $WEB_LOG"
   fi
