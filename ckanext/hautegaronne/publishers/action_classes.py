@@ -10,14 +10,15 @@ classified before it ships).
   only the first administrator of a publisher that has none (someone else), and otherwise
   needs the publisher's admin role (``auth._members``).
 * ``users_and_tokens``: accounts and API tokens. A bound sysadmin acts on its own account
-  only (tokens, password, e-mail, name), creates accounts, deletes an account only when it
+  only (tokens, password, e-mail, name), creates accounts without choosing their password
+  (``user_invite``), never lists nor revokes the site user's tokens, deletes an account only when it
   belongs to no publisher's team, and never obtains the site user (``bound.RULES``).
   Following and the dashboard act on the caller's own account.
 * ``harvest``: harvest sources, jobs and objects belong to the source's publisher
   (``harvest/auth.py``, ``bound.RULES``); the reads keep ckanext-harvest's rules.
 * ``system``: the platform's own business, no publisher's data: themes (groups that are not
   organisations: ``bound`` applies the organisation's rule when a group action names an
-  organisation), vocabularies and tags, term translations, runtime configuration,
+  organisation), creating vocabularies and tags, term translations, runtime configuration,
   background jobs, notification e-mails, search index upkeep. CKAN's sysadmin rule applies.
 """
 from __future__ import annotations
@@ -89,6 +90,11 @@ PUBLISHER_WRITES = frozenset({
     # the DataStore tables of a publisher's resources (tabular/auth.py)
     "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
     "xloader_submit",
+    # SQL functions and triggers run as the DataStore's write role, which owns every
+    # publisher's tables: writes over every publisher at once (bound.RULES refuses them)
+    "datastore_function_create", "datastore_function_delete", "datastore_run_triggers",
+    # deleting a tag (or the vocabulary's tags) removes it from every dataset carrying it
+    "tag_delete", "vocabulary_update", "vocabulary_delete",
 })
 
 MEMBERSHIP = frozenset({
@@ -115,8 +121,7 @@ HARVEST = frozenset({
 
 SYSTEM = frozenset({
     "group_create", "group_update", "group_patch", "group_delete", "group_purge",
-    "vocabulary_create", "vocabulary_update", "vocabulary_delete", "tag_create",
-    "tag_delete", "term_translation_update", "term_translation_update_many",
+    "vocabulary_create", "tag_create", "term_translation_update", "term_translation_update_many",
     "config_option_update", "job_clear", "job_cancel", "send_email_notifications",
     # ckanext-harvest's module helpers land in the registry too; they take other arguments
     # than (context, data_dict) and cannot run as actions
@@ -125,10 +130,7 @@ SYSTEM = frozenset({
     # reuses (groups of type reutilisation): the département's editors moderate proposals
     # (``reuses.logic``: ``hautegaronne_reuse_moderate``, bound sysadmins included)
     "hautegaronne_reuse_proposal_publish", "hautegaronne_reuse_proposal_decline",
-    # the DataStore's SQL functions and triggers (CKAN: sysadmins); xloader's job callback
-    # (the worker's, which checks xloader_submit's rule itself)
-    "datastore_function_create", "datastore_function_delete", "datastore_run_triggers",
-    "datastore_change_permissions",
+    # xloader's job callback (the worker's, which checks xloader_submit's rule itself)
     "xloader_hook",
 })
 

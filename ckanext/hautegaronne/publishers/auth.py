@@ -288,6 +288,33 @@ def _bulk_guard(next_rule):
     return auth
 
 
+# -- datasets belong to their own organisation, for everybody -------------------------------
+
+def _datasets_stay_with_their_owner(next_rule):
+    """CKAN's member_create also attaches a dataset (object_type=package) to a group; on an
+    organisation that would list another publisher's dataset as its own. A dataset belongs
+    to its ``owner_org`` only (moves go through package_owner_org_update): refused for
+    everybody but the sysadmins free of the rules. Themes and reuses (groups) keep CKAN's."""
+
+    @tk.chained_auth_function
+    @tk.auth_sysadmins_check
+    def auth(next_auth, context, data_dict):
+        data_dict = data_dict or {}
+        if data_dict.get("object_type") == "package":
+            ref = data_dict.get("id")
+            org_id = _org_id(ref) if _plain_reference(ref) else None
+            group = model.Group.get(org_id) if org_id else None
+            user = _user(context)
+            free = user is not None and user.sysadmin and not _bound_sysadmin(context)
+            if group is not None and group.is_organization and not free:
+                return _denied(context, _("A dataset belongs to its own organisation only: "
+                                          "it cannot be added to another one (moving it "
+                                          "needs admin rights in both)."))
+        return next_rule(next_auth, context, data_dict)
+
+    return auth
+
+
 # -- the move rule, for everybody -----------------------------------------------------------
 
 @tk.chained_auth_function
@@ -335,7 +362,7 @@ def get_auth_functions() -> dict:
         "bulk_update_public": _bulk_guard(_sysadmin_guard(_bulk)),
         "bulk_update_delete": _bulk_guard(_sysadmin_guard(_bulk)),
         "organization_member_create": _sysadmin_guard(_members),
-        "member_create": _sysadmin_guard(_members),
+        "member_create": _datasets_stay_with_their_owner(_sysadmin_guard(_members)),
         "member_delete": _sysadmin_guard(_member_removal),
     }
 

@@ -10,9 +10,14 @@ accounts) but, by any action, cannot:
   writes over every publisher (clearing a view type, starting every source's job, clearing
   every source's history, importing every harvest object, forging or erasing activities)
   are refused outright;
-* act as another user: API tokens for someone else or for the site user, another user's
-  password, e-mail or name (password help is CKAN's reset e-mail), deleting an account that
-  belongs to a publisher's team (the way to take a publisher over), obtaining the site user;
+* act as another user: API tokens for someone else or for the site user (nor list or revoke
+  the site user's), another user's password, e-mail or name (password help is CKAN's reset
+  e-mail), deleting an account that belongs to a publisher's team (the way to take a
+  publisher over), obtaining the site user, creating an account with a password it chooses
+  (it could then name that account first administrator of a publisher: accounts come from
+  ``user_invite``, whose holder chooses the password);
+* run SQL over the DataStore (functions, triggers: they reach every publisher's tables), or
+  delete tags and vocabularies that datasets of a publisher where it holds no role use;
 * appoint itself in a publisher (``auth._members``), nor keep the admin membership CKAN gives
   the creator of an organisation (``organization_create`` below).
 
@@ -44,6 +49,17 @@ def _data_refusal() -> str:
 def _site_wide_refusal() -> str:
     return _("This action changes every publisher's data at once: it is reserved to the "
              "platform's operators (sysadmin override).")
+
+
+def _datastore_sql_refusal() -> str:
+    return _("DataStore functions and triggers run over every publisher's tables: they are "
+             "reserved to the platform's operators (sysadmin override).")
+
+
+def _tag_refusal() -> str:
+    return _("Datasets of publishers where you hold no role use this tag: deleting it would "
+             "change their data. Ask their members, or the platform's operators (sysadmin "
+             "override).")
 
 
 def _other_user_refusal() -> str:
@@ -195,6 +211,84 @@ def _site_user_refusal() -> str:
              "as it.")
 
 
+def _is_site_user(user: Optional[model.User]) -> bool:
+    return user is not None and user.name == tk.config.get("ckan.site_id")
+
+
+def _user_create(context: dict, data_dict: dict) -> Optional[str]:
+    """An account whose password the platform administrator chose is the administrator
+    itself: named first admin of a publisher, it would take the publisher by proxy."""
+    if data_dict.get("password") or data_dict.get("password_hash"):
+        return _("Platform administrators do not choose other people's passwords: invite the "
+                 "person (user_invite), who then chooses a password through the e-mail "
+                 "received.")
+    return None
+
+
+def _token_list(context: dict, data_dict: dict) -> Optional[str]:
+    ref = data_dict.get("user_id", data_dict.get("user"))
+    owner = model.User.get(ref) if isinstance(ref, str) and ref else None
+    return _site_user_refusal() if _is_site_user(owner) else None
+
+
+def _token_revoke(context: dict, data_dict: dict) -> Optional[str]:
+    jti = data_dict.get("jti")
+    token = model.ApiToken.get(jti) if isinstance(jti, str) and jti else None
+    # revoking the site user's token (xloader's) would stop every publisher's loads
+    return _site_user_refusal() if token is not None and _is_site_user(token.owner) else None
+
+
+# -- tags and vocabularies ---------------------------------------------------------------
+
+def _tags_used_elsewhere(context: dict, tag_ids: Iterable[str]) -> bool:
+    """Whether a dataset of a publisher where the caller holds no editor/admin role carries
+    one of these tags."""
+    tag_ids = list(tag_ids)
+    if not tag_ids:
+        return False
+    owners = {owner for (owner,) in model.Session.query(model.Package.owner_org)
+              .join(model.PackageTag, model.PackageTag.package_id == model.Package.id)
+              .filter(model.PackageTag.tag_id.in_(tag_ids), model.PackageTag.state == "active")
+              .distinct()}
+    return any(not _role_allows(context["user"], owner, "update_dataset") for owner in owners)
+
+
+def _tag_delete(context: dict, data_dict: dict) -> Optional[str]:
+    ref, vocabulary = data_dict.get("id"), data_dict.get("vocabulary_id")
+    if not isinstance(ref, str) or not ref or not (vocabulary is None
+                                                   or isinstance(vocabulary, str)):
+        return None  # CKAN answers the validation error
+    tag = model.Tag.get(ref, vocabulary)
+    if tag is None:
+        return None  # CKAN answers "not found"
+    return _tag_refusal() if _tags_used_elsewhere(context, [tag.id]) else None
+
+
+def _vocabulary(data_dict: dict) -> Optional[model.Vocabulary]:
+    ref = data_dict.get("id")
+    return model.Vocabulary.get(ref) if isinstance(ref, str) and ref else None
+
+
+def _vocabulary_delete(context: dict, data_dict: dict) -> Optional[str]:
+    vocabulary = _vocabulary(data_dict)
+    if vocabulary is None:
+        return None
+    tag_ids = [tag.id for tag in vocabulary.tags]
+    return _tag_refusal() if _tags_used_elsewhere(context, tag_ids) else None
+
+
+def _vocabulary_update(context: dict, data_dict: dict) -> Optional[str]:
+    """CKAN replaces the vocabulary's tags by the list given: the tags left out are deleted."""
+    vocabulary = _vocabulary(data_dict)
+    tags = data_dict.get("tags")
+    if vocabulary is None or tags is None:
+        return None
+    kept = {tag.get("name") for tag in tags if isinstance(tag, dict)} \
+        if isinstance(tags, list) else set()
+    removed = [tag.id for tag in vocabulary.tags if tag.name not in kept]
+    return _tag_refusal() if _tags_used_elsewhere(context, removed) else None
+
+
 # -- organisations -------------------------------------------------------------------------
 
 def _organization_create(context: dict, data_dict: dict) -> Optional[str]:
@@ -276,12 +370,23 @@ RULES: dict[str, Rule] = {
     "activity_create": _refused(_site_wide_refusal),
     "activity_delete": _refused(_site_wide_refusal),
     "activity_delete_all": _refused(_site_wide_refusal),
+    # SQL run as the DataStore's write role, which owns every publisher's tables
+    "datastore_function_create": _refused(_datastore_sql_refusal),
+    "datastore_function_delete": _refused(_datastore_sql_refusal),
+    "datastore_run_triggers": _refused(_datastore_sql_refusal),
+    # tags carried by datasets
+    "tag_delete": _tag_delete,
+    "vocabulary_delete": _vocabulary_delete,
+    "vocabulary_update": _vocabulary_update,
     # users and tokens
     "api_token_create": _own_account("user"),
     "user_update": _own_account("id"),
     "user_patch": _own_account("id"),
     "user_delete": _user_delete,
     "get_site_user": _refused(_site_user_refusal),
+    "user_create": _user_create,
+    "api_token_list": _token_list,
+    "api_token_revoke": _token_revoke,
     # harvest, beyond harvest/auth.py
     "harvest_job_create_all": _refused(_site_wide_refusal),
     "harvest_sources_job_history_clear": _refused(_site_wide_refusal),
@@ -310,8 +415,15 @@ def _bound(rule: Rule):
     return auth
 
 
+# CKAN lets anonymous visitors reach these rules (registration): the chained rule keeps that
+ANONYMOUS_ALLOWED = frozenset({"user_create"})
+
+
 def get_auth_functions() -> dict:
-    return {name: _bound(rule) for name, rule in RULES.items()}
+    functions = {name: _bound(rule) for name, rule in RULES.items()}
+    for name in ANONYMOUS_ALLOWED:
+        functions[name] = tk.auth_allow_anonymous_access(functions[name])
+    return functions
 
 
 # -- the creator of an organisation ---------------------------------------------------------

@@ -12,8 +12,11 @@ from __future__ import annotations
 from typing import Optional
 
 import ckan.model as model
+import ckan.plugins.toolkit as tk
 
 from ..publishers import auth as publisher_auth
+
+_ = tk._
 
 
 def _owner_of_resource(resource_id: Optional[str]) -> Optional[str]:
@@ -23,6 +26,11 @@ def _owner_of_resource(resource_id: Optional[str]) -> Optional[str]:
 
 
 def _datastore_write(context, data_dict):
+    if data_dict.get("triggers"):
+        # a trigger runs a DataStore function, SQL over every publisher's tables
+        raise publisher_auth.Refusal(_(
+            "DataStore functions and triggers run over every publisher's tables: they are "
+            "reserved to the platform's operators (sysadmin override)."))
     resource = data_dict.get("resource")
     if isinstance(resource, dict) and resource.get("package_id") and not data_dict.get("resource_id"):
         # datastore_create with a new resource: adding a resource to the dataset
