@@ -7,7 +7,6 @@ import ckan.plugins.toolkit as tk
 import simplejson as json
 
 from .. import territory
-from ..standard.dataset import without_mirrored_extras
 from . import adapter, licences, spatial
 
 CATALOG_FORMATS = ("ttl", "rdf", "jsonld", "xml")
@@ -56,9 +55,10 @@ def structured_data(next_helper, dataset_dict: dict, profiles: list | None = Non
     cost of the dataset page over vanilla CKAN: bench/page_cost.py)."""
     if not profiles:
         profiles = tk.config.get("ckanext.dcat.structured_data.profiles") or ["schemaorg"]
-    # without the coverage extras that package_show adds for CKAN clients (standard/)
+    # The coverage extras package_show adds for CKAN clients (standard/) are what the
+    # stock schema.org profile reads for spatialCoverage and temporalCoverage: kept.
     output = adapter.PortalSerializer(profiles=profiles).serialize_dataset(
-        without_mirrored_extras(dataset_dict), _format="jsonld")
+        dataset_dict, _format="jsonld")
     # As ckanext-dcat does: re-indented, and escaped for an HTML <script> element.
     return json.dumps(json.loads(output), sort_keys=True, indent=4, separators=(",", ": "),
                       cls=json.JSONEncoderForHTML)
