@@ -146,6 +146,24 @@ ACTION_CLASSES: dict[str, frozenset] = {
 WRITE_CLASSES = ("publisher_writes", "membership", "users_and_tokens", "harvest")
 
 
+def harvest_auth_leaks() -> frozenset:
+    """Names that are not actions but may sit in CKAN's action registry: ckanext-harvest
+    gathers its actions and its auth functions into one shared dict (a mutable default
+    argument), so the auth functions whose names no action has (``harvest_sources_clear``,
+    the ``auth_allow_anonymous_access`` decorator...) land among the actions or not,
+    depending on which of its plugin methods CKAN called first."""
+    import importlib
+
+    def names(root: str) -> set:
+        found = set()
+        for part in ("get", "create", "update", "patch", "delete"):
+            module = importlib.import_module(f"{root}.{part}")
+            found.update(key for key, value in vars(module).items()
+                         if not key.startswith("_") and callable(value))
+        return found
+    return frozenset(names("ckanext.harvest.logic.auth") - names("ckanext.harvest.logic.action"))
+
+
 def classify(action_name: str) -> Optional[str]:
     """The class of an action, or None when it is not classified."""
     return next((name for name, actions in ACTION_CLASSES.items() if action_name in actions),

@@ -65,7 +65,11 @@ def _render(tmp: Path, name: str, sqlalchemy_url: str, solr_url: str) -> Path:
         SITE_URL="http://127.0.0.1:1", SITE_ID="hautegaronne", SECRET_KEY=secrets["HG_SECRET_KEY"],
         SQLALCHEMY_URL=sqlalchemy_url, SOLR_URL=solr_url,
         REDIS_URL=os.environ.get("CKAN_REDIS_URL", "redis://127.0.0.1:6380/1"),
-        STORAGE_PATH=str(tmp / f"{name}-storage")), encoding="utf-8")
+        STORAGE_PATH=str(tmp / f"{name}-storage"),
+        # the suite's DataStore (the environment's CKAN_DATASTORE_* win in CKAN anyway)
+        DATASTORE_WRITE_URL=os.environ["CKAN_DATASTORE_WRITE_URL"],
+        DATASTORE_READ_URL=os.environ["CKAN_DATASTORE_READ_URL"],
+        XLOADER_API_TOKEN="NOT_SET", XLOADER_SITE_URL="http://127.0.0.1:1"), encoding="utf-8")
     ini.chmod(0o600)  # it holds the installation's secrets, as ckan.ini does
     return ini
 
