@@ -144,7 +144,9 @@ def organization_show(original_action, context: dict, data_dict: dict) -> dict:
     or parent groups, which the portal's publishers do not have) still fails: a partial
     answer would be a wrong one."""
     try:
-        return original_action(dict(context), data_dict)
+        # the caller's own context: CKAN's views read what the action leaves there
+        # (context["group"] on the organisation's delete page)
+        return original_action(context, data_dict)
     except SearchEngineUnavailable as error:
         outage = error
     except SolrConnectionError as error:  # the parent groups' counts: not through package_search
