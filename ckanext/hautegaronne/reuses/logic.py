@@ -247,17 +247,21 @@ def proposal_decline(context, data_dict):
     proposal.state, proposal.decline_reason = DECLINED, reason
     proposal.reviewed_by, proposal.reviewed_at = context["user"], datetime.datetime.utcnow()
     model.Session.commit()
-    _tell_proposer(proposal, tk._("Your reuse « %(title)s » was not published. Reason: %(reason)s")
-                   % {"title": proposal.title, "reason": reason})
-    return proposal.as_dict()
+    told = _tell_proposer(proposal, tk._("Your reuse « %(title)s » was not published. "
+                                         "Reason: %(reason)s")
+                          % {"title": proposal.title, "reason": reason})
+    return {**proposal.as_dict(), "proposer_told": told}
 
 
-def _tell_proposer(proposal: ReuseProposal, body: str) -> None:
+def _tell_proposer(proposal: ReuseProposal, body: str) -> bool:
+    """Whether the proposer could be told (the decision is saved either way)."""
     from . import mail
     try:
         mail.send(proposal.proposer_email, tk._("Your reuse proposal"), body)
-    except Exception:  # noqa: BLE001 - the decision is saved; a mail failure is only logged
+    except mail.MailError:
         log.exception("Could not tell the proposer of %s", proposal.id)
+        return False
+    return True
 
 
 def get_actions() -> dict:

@@ -137,6 +137,10 @@ def moderate(proposal_id: str):
     if decision == "publish":
         tk.h.flash_success(tk._("The reuse is published."))
         return tk.redirect_to("hautegaronne_reuses.read", name=result["name"])
+    if not result.get("proposer_told"):
+        tk.h.flash_notice(tk._("The proposal is declined, but its author could not be told "
+                               "(the portal could not send the e-mail)."))
+        return tk.redirect_to("hautegaronne_reuses.moderation")
     tk.h.flash_success(tk._("The proposal is declined; its author is told the reason."))
     return tk.redirect_to("hautegaronne_reuses.moderation")
 
@@ -172,6 +176,7 @@ def _contact(form_name: str, template: str, extra: dict, recipients, subject_pre
         for address in recipients():
             mail.send(address, f"[{subject_prefix}] {data['subject']}", body, reply_to=data["email"])
     except mail.MailError:
+        guard.release(form_name)
         response = make_response(tk.render(template, {**context, "form_error": tk._(
             "Your message could not be sent. Try again later.")}))
         response.status_code = 503

@@ -2,6 +2,8 @@
 département's editors, against the real database, Solr, Redis and an SMTP server."""
 from __future__ import annotations
 
+import html
+
 import json
 import re
 
@@ -219,3 +221,19 @@ def test_a_reuse_titled_like_a_page_gets_its_own_address(app, portal):
         {"user": portal["moderator"]["name"]}, {"id": proposal.id})
     assert reuse["name"] == "reutilisation-proposer"
     assert "Proposer" in app.get("/reutilisations/reutilisation-proposer").body
+
+
+@pytest.mark.ckan_config("ckanext.hautegaronne.forms.min_fill_seconds", "0")
+def test_the_moderator_is_not_told_the_proposer_knows_when_the_mail_failed(
+        app, portal, inbox, ckan_config, monkeypatch):
+    propose(app, portal["dataset"])
+    [proposal] = pending_proposals()
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "")  # a default install: no sender
+    response = app.post(f"/reutilisations/moderation/{proposal.id}",
+                        data={"decision": "decline", "reason": "Hors sujet."},
+                        headers=token(portal["moderator"]))
+    page = html.unescape(response.body)
+    assert pending_proposals() == []  # the decision is kept
+    assert "son auteur en reçoit le motif" not in page
+    assert "n'a pas pu être prévenu" in page
+    assert inbox.messages == []
