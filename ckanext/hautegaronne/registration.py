@@ -34,6 +34,7 @@ from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
 from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
+from .tabular import views as tabular_views
 from .theme import helpers as theme_helpers
 
 
@@ -137,6 +138,7 @@ def helpers() -> dict[str, Callable]:
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
+        "tabular views": tabular_views.get_helpers(),
     })
 
 
