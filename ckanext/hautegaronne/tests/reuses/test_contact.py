@@ -114,3 +114,18 @@ def test_every_mailer_failure_is_a_mail_error(ckan_config, monkeypatch, inbox):
     monkeypatch.setitem(ckan_config, "smtp.server", "127.0.0.1:9")  # nothing listens
     with pytest.raises(mail.MailError):
         mail.send("quelqu.un@example.org", "Objet", "Texte")
+
+
+def test_the_contact_link_is_shown_only_for_a_reachable_publisher(app, portal):
+    from ckanext.hautegaronne.tests.browser import data
+    dataset_url = f"/dataset/{portal['dataset']['name']}"
+    contact_url = f"{dataset_url}/contact"
+    # the commune has an editor but no contact e-mail and no admin: its form is a 404
+    assert app.get(contact_url, status=404)
+    assert contact_url not in app.get(dataset_url).body
+    admin = data.user(email="maire@commune.example")
+    tk.get_action("organization_member_create")(
+        dict(data.site_context(), ignore_auth=True),
+        {"id": portal["commune"]["id"], "username": admin["name"], "role": "admin"})
+    assert contact_url in app.get(dataset_url).body
+    assert app.get(contact_url).status_code == 200
