@@ -10,6 +10,7 @@ import secrets
 import string
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = Path(os.environ.get("HG_VAR", ROOT / "var"))
@@ -34,6 +35,18 @@ def load_secrets() -> dict[str, str]:
     return values
 
 
+def default_sender(site_url: str) -> str:
+    """A sender derived from the site (SMTP_MAIL_FROM overrides it): noreply@<host>, or
+    noreply@localhost for a site served on an IP address (no domain to send from)."""
+    configured = os.environ.get("SMTP_MAIL_FROM", "").strip()
+    if configured:
+        return configured
+    host = (urlsplit(site_url).hostname or "localhost").rstrip(".")
+    if host.replace(".", "").isdigit() or ":" in host:
+        host = "localhost"
+    return f"ne-pas-repondre@{host}"
+
+
 def main() -> int:
     values = load_secrets()
     if len(sys.argv) > 1 and sys.argv[1] == "--print-secrets":
@@ -56,6 +69,7 @@ def main() -> int:
         "SOLR_URL": f"http://127.0.0.1:{os.environ.get('SOLR_PORT', '8983')}/solr/ckan",
         "REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6380')}/0?socket_timeout=300",
         "STORAGE_PATH": str(VAR / "storage"),
+        "MAIL_FROM": default_sender(site_url),
     }
     (VAR / "storage").mkdir(parents=True, exist_ok=True)
     template = string.Template((ROOT / "config" / "ckan.ini.in").read_text(encoding="utf-8"))

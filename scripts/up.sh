@@ -67,6 +67,10 @@ cat <<MSG
 
   Portail Open data Haute-Garonne : http://127.0.0.1:$CKAN_PORT
   Administrateur : admin / $HG_ADMIN_PASSWORD   (mot de passe dans var/secrets.env)
+  Courriel : expéditeur $(sed -n 's/^smtp.mail_from = //p' "$HG_ROOT/ckan.ini"), serveur SMTP ${CKAN_SMTP_SERVER:-localhost:25 (défaut de CKAN)}.
+    Pour en choisir un : CKAN_SMTP_SERVER=hote:port (et CKAN_SMTP_USER, CKAN_SMTP_PASSWORD,
+    SMTP_MAIL_FROM) avant make up, ou smtp.* dans config/ckan.ini.in ; sans serveur, les
+    formulaires de contact répondent « Votre message n'a pas pu être envoyé ».
   Ready in $(( $(date +%s) - started )) s. Stop the services with: make down
 
 MSG

@@ -35,6 +35,7 @@ from .standard import actions as standard_actions
 from .tabular import actions as tabular_actions
 from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
+from .tabular import views as tabular_views
 from .theme import helpers as theme_helpers
 
 
@@ -139,6 +140,7 @@ def helpers() -> dict[str, Callable]:
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
+        "tabular views": tabular_views.get_helpers(),
     })
 
 

@@ -9,6 +9,7 @@ import datetime
 import json
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import ckan.model as model
 import ckan.plugins.toolkit as tk
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from ckanext.scheming.validation import scheming_validator
 
 from .. import validation
+from ..harvest import fetch
 from . import spatial
 from .licences import find_licence
 
@@ -240,6 +242,32 @@ def hautegaronne_dataset_identifier_unique(key, data, errors, context):
             "needs its own (data.gouv.fr refuses duplicates)."))
 
 
+_FETCHED_SCHEMES = ("http", "https", "ftp", "ftps")
+
+
+def hautegaronne_resource_link_address(key, data, errors, context):
+    """A linked resource's host must be public, by the harvester's address guard (same
+    ``allowed_private_hosts``): ckanext-xloader's job downloads the URL the resource has
+    when the job runs, so the address is vetted whenever it is saved, not only when a load
+    is asked for. A name that does not resolve (yet) is accepted and checked again at each
+    load (``tabular.status.guard_link``); uploaded files are not links."""
+    url = data.get(key)
+    if errors.get(key) or _empty(url) or data.get(key[:-1] + ("url_type",)) == "upload":
+        return
+    parts = urlsplit(str(url).strip())
+    if parts.scheme.lower() not in _FETCHED_SCHEMES or not parts.hostname:
+        return
+    try:
+        port = parts.port or (443 if parts.scheme.lower() in ("https", "ftps") else 80)
+        fetch.vetted_addresses(parts.hostname, port)
+    except fetch.UnknownHost:
+        return
+    except ValueError:
+        errors[key].append(_("Invalid port in the address: {url}").format(url=url))
+    except fetch.FetchError as refusal:
+        errors[key].append(str(refusal))
+
+
 def get_validators() -> dict:
     return {
         "hautegaronne_choice": hautegaronne_choice,
@@ -252,6 +280,7 @@ def get_validators() -> dict:
         # (the guard every field starts with, ``hautegaronne_text``, is ``validation``'s)
         "hautegaronne_text_or_list": validation.text_or_list,
         "hautegaronne_resource_url": validation.resource_url,
+        "hautegaronne_resource_link_address": hautegaronne_resource_link_address,
         "hautegaronne_media_type": validation.media_type,
         "hautegaronne_byte_size": validation.byte_size,
         "hautegaronne_licence": hautegaronne_licence,

@@ -58,10 +58,25 @@ def check(form_name: str, form) -> None:
     _count(form_name)
 
 
+def _key(form_name: str) -> str:
+    return (f"hautegaronne:{tk.config.get('ckan.site_id')}:form:{form_name}:"
+            f"{request.remote_addr or 'unknown'}")
+
+
+def release(form_name: str) -> None:
+    """Take back the count of a submission that could not be delivered (e.g. no mail
+    server): the visitor is not held to a message that never left."""
+    try:
+        redis = ckan_redis.connect_to_redis()
+        if int(redis.decr(_key(form_name))) <= 0:
+            redis.delete(_key(form_name))
+    except Exception:  # noqa: BLE001 - Redis down: nothing was counted either
+        log.exception("Form rate limit: could not release a submission of %s", form_name)
+
+
 def _count(form_name: str) -> None:
     limit = tk.config.get("ckanext.hautegaronne.forms.max_per_hour")
-    key = (f"hautegaronne:{tk.config.get('ckan.site_id')}:form:{form_name}:"
-           f"{request.remote_addr or 'unknown'}")
+    key = _key(form_name)
     try:
         redis = ckan_redis.connect_to_redis()
         pipe = redis.pipeline()

@@ -4,15 +4,25 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from . import logic, search
+from ckan import model
+
+from . import logic, mail, search
 
 __all__ = ["hautegaronne_dataset_reuses", "hautegaronne_reuse_types",
+           "hautegaronne_publisher_reachable",
            "hautegaronne_dashboard_reuses",
            "hautegaronne_can_moderate_reuses"]
 
 
 def hautegaronne_dataset_reuses(package_id: str) -> list[dict]:
     return search.for_datasets([package_id])
+
+
+def hautegaronne_publisher_reachable(owner_org: str | None) -> bool:
+    """Whether the dataset's publisher can be written to through the portal (a contact
+    e-mail, or an admin with an address): else its contact page is a 404."""
+    org = model.Group.get(owner_org) if owner_org else None
+    return org is not None and bool(mail.publisher_addresses(org))
 
 
 def hautegaronne_reuse_types() -> dict:

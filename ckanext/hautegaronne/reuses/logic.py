@@ -19,6 +19,8 @@ import unicodedata
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
+from .. import validation
+from ..harvest import fetch
 from ..publishers import types as publisher_types
 from ..publishers.auth import OVERRIDE_OPTION
 from ..translation import N_
@@ -48,6 +50,22 @@ def _is_http_url(value: str) -> bool:
     return bool(re.match(r"^https?://[^\s/]+\.[^\s]+$", value or ""))
 
 
+def _is_public_https_image(value: str) -> bool:
+    """An image readers' browsers load from the reuse's page: https (the CSP admits no
+    other images from outside), a domain name (no IP address, no bare host) that does not
+    resolve to this machine or a private network (the harvester's address guard)."""
+    if not value or len(value) > 500 or not value.lower().startswith("https://") \
+            or not validation.is_web_address(value):
+        return False
+    try:
+        fetch.check_url(value)
+    except fetch.UnknownHost:
+        return True  # unknown here; browsers resolve it themselves
+    except fetch.FetchError:
+        return False
+    return True
+
+
 # -- validators (scheming schema) -----------------------------------------------------------
 
 def reuse_url(value, context):
@@ -56,8 +74,19 @@ def reuse_url(value, context):
     return value
 
 
+def reuse_image_url(value, context):
+    if value and not _is_public_https_image(value):
+        raise tk.Invalid(_image_message())
+    return value
+
+
+def _image_message() -> str:
+    return tk._("Give the public https:// address of an image (not an address of this "
+                "machine or of a private network).")
+
+
 def get_validators() -> dict:
-    return {"hautegaronne_reuse_url": reuse_url}
+    return {"hautegaronne_reuse_url": reuse_url, "hautegaronne_reuse_image_url": reuse_image_url}
 
 
 # -- who moderates ----------------------------------------------------------------------------
@@ -152,9 +181,8 @@ def validate_proposal(data: dict) -> dict:
     need("url", tk._("Give a web address starting with http:// or https://."),
          _is_http_url(clean["url"]) and len(clean["url"]) <= 500)
     need("reuse_type", tk._("Choose the type of reuse."), clean["reuse_type"] in REUSE_TYPES)
-    need("image_url", tk._("Give a web address starting with http:// or https://."),
-         not clean["image_url"] or (_is_http_url(clean["image_url"])
-                                    and len(clean["image_url"]) <= 500))
+    need("image_url", _image_message(),
+         not clean["image_url"] or _is_public_https_image(clean["image_url"]))
     need("author", tk._("Give the author or the organisation (200 characters at most)."),
          clean["author"] and len(clean["author"]) <= 200)
     need("proposer_email", tk._("Give a valid e-mail address; it will not be published."),
@@ -247,17 +275,21 @@ def proposal_decline(context, data_dict):
     proposal.state, proposal.decline_reason = DECLINED, reason
     proposal.reviewed_by, proposal.reviewed_at = context["user"], datetime.datetime.utcnow()
     model.Session.commit()
-    _tell_proposer(proposal, tk._("Your reuse « %(title)s » was not published. Reason: %(reason)s")
-                   % {"title": proposal.title, "reason": reason})
-    return proposal.as_dict()
+    told = _tell_proposer(proposal, tk._("Your reuse « %(title)s » was not published. "
+                                         "Reason: %(reason)s")
+                          % {"title": proposal.title, "reason": reason})
+    return {**proposal.as_dict(), "proposer_told": told}
 
 
-def _tell_proposer(proposal: ReuseProposal, body: str) -> None:
+def _tell_proposer(proposal: ReuseProposal, body: str) -> bool:
+    """Whether the proposer could be told (the decision is saved either way)."""
     from . import mail
     try:
         mail.send(proposal.proposer_email, tk._("Your reuse proposal"), body)
-    except Exception:  # noqa: BLE001 - the decision is saved; a mail failure is only logged
+    except mail.MailError:
         log.exception("Could not tell the proposer of %s", proposal.id)
+        return False
+    return True
 
 
 def get_actions() -> dict:

@@ -3,6 +3,8 @@ contact forms and the answers to reuse proposals. Recipients' addresses are
 read here, server side, and never written into a page."""
 from __future__ import annotations
 
+import logging
+
 from ckan.lib.mailer import MailerException as MailError  # noqa: F401 - re-exported
 
 import ckan.plugins.toolkit as tk
@@ -10,10 +12,24 @@ from ckan import model
 
 __all__ = ["MailError", "send", "team_address", "publisher_addresses"]
 
+log = logging.getLogger(__name__)
+
 
 def send(address: str, subject: str, body: str, reply_to: str | None = None) -> None:
+    """Send one message, or raise MailError whatever went wrong: CKAN's mailer raises
+    other errors too (AttributeError without smtp.mail_from, a None recipient...)."""
+    if not address:
+        raise MailError("no recipient address")
+    if not tk.config.get("smtp.mail_from"):
+        raise MailError("smtp.mail_from is not set: no sender address")
     headers = {"Reply-To": reply_to} if reply_to else None
-    tk.mail_recipient(address, address, subject, body, headers=headers)
+    try:
+        tk.mail_recipient(address, address, subject, body, headers=headers)
+    except MailError:
+        raise
+    except Exception as error:  # noqa: BLE001 - every failure is the caller's 503
+        log.exception("Could not send a message to %s", address)
+        raise MailError(repr(error)) from error
 
 
 def team_address() -> str:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, make_response, request
+from flask import Blueprint, Response, make_response, redirect, request
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.common import current_user
 
-from . import guard, logic, mail, search
+from . import REUSE_TYPE, guard, logic, mail, search
 
 __all__ = ["reuses", "get_blueprints"]
 
@@ -137,6 +137,10 @@ def moderate(proposal_id: str):
     if decision == "publish":
         tk.h.flash_success(tk._("The reuse is published."))
         return tk.redirect_to("hautegaronne_reuses.read", name=result["name"])
+    if not result.get("proposer_told"):
+        tk.h.flash_notice(tk._("The proposal is declined, but its author could not be told "
+                               "(the portal could not send the e-mail)."))
+        return tk.redirect_to("hautegaronne_reuses.moderation")
     tk.h.flash_success(tk._("The proposal is declined; its author is told the reason."))
     return tk.redirect_to("hautegaronne_reuses.moderation")
 
@@ -172,6 +176,7 @@ def _contact(form_name: str, template: str, extra: dict, recipients, subject_pre
         for address in recipients():
             mail.send(address, f"[{subject_prefix}] {data['subject']}", body, reply_to=data["email"])
     except mail.MailError:
+        guard.release(form_name)
         response = make_response(tk.render(template, {**context, "form_error": tk._(
             "Your message could not be sent. Try again later.")}))
         response.status_code = 503
@@ -200,6 +205,30 @@ def dataset_contact(id: str):
     sent = _contact("contact", "hautegaronne/contact.html", {"pkg": pkg},
                     lambda: mail.publisher_addresses(org), pkg["title"])
     return sent if sent is not None else tk.redirect_to("dataset.read", id=pkg["name"])
+
+
+# -- CKAN's generic group pages of the reuse type --------------------------------------------
+
+# CKAN serves every group type under /<type>/ (English, group wording, forms that skip the
+# proposal flow): its reads move to the portal's pages, its forms to the moderation page.
+_GENERIC_READS = {"index", "read", "about", "members", "member_dump", "followers"}
+
+
+@reuses.before_app_request
+def _generic_reuse_pages():
+    blueprint, _dot, view = (request.endpoint or "").partition(".")
+    if blueprint not in (REUSE_TYPE, "group"):
+        return None
+    ref = (request.view_args or {}).get("id")
+    group = model.Group.get(ref) if ref else None
+    if blueprint == "group" and (group is None or group.type != REUSE_TYPE
+                                 or view not in _GENERIC_READS):
+        return None  # other group types keep CKAN's pages
+    if view in _GENERIC_READS and request.method in ("GET", "HEAD"):
+        target = (tk.h.url_for("hautegaronne_reuses.read", name=group.name if group else ref)
+                  if ref else tk.h.url_for("hautegaronne_reuses.index"))
+        return redirect(target, code=301)
+    return redirect(tk.h.url_for("hautegaronne_reuses.moderation"), code=303)
 
 
 def get_blueprints() -> list[Blueprint]:

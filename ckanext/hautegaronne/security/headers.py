@@ -62,6 +62,8 @@ STYLE_HASHES = (
     "'sha256-wYeyfiBx7bpViux6VdzKdiiNNdV1tllfhriOjdwaE40='",
     # style="display:none" (scheming's repeating subfields: hidden templates and notices)
     "'sha256-aqNNdDLnnrDOnTNdkJpYlAxKVJtLt9CtFLklmInuUAE='",
+    # style="display: none;" (datatables_view.html: the resource's dates, a tooltip source)
+    "'sha256-biLFinpqYMtWHmXfkA1BPeCY0/fNt46SAZ+BBk5YUog='",
 )
 # Inline event handlers of CKAN 2.12's templates.
 SCRIPT_HANDLER_HASHES = (
@@ -76,6 +78,9 @@ SCRIPT_HANDLER_HASHES = (
     # user/snippets/api_token_list.html and api_token_create_form.html: the
     # token check boxes enable the "Revoke" button
     "'sha256-ZrVI5vUZG/f325B6NP6JIyXK7PKkA2jqxWw2C6+RnuI='",
+    # datatables_view.html: the table's "Refit" button (its per-view values are not
+    # inline: tabular/views.py)
+    "'sha256-wxQy3Q0+3LBbbcjXxmudkJvjIP94hyg+J7fZh9AZ2R0='",
 )
 
 # Uploaded files: the types that open in the browser (passive content only).

@@ -94,3 +94,29 @@ def test_the_header_menu_leads_to_the_reuses(app, portal):
     assert 'href="/reutilisations"' in header and "Réutilisations" in header
     page = app.get("/reutilisations").body.split("<header", 1)[1].split("</header>", 1)[0]
     assert 'class="active"' in page.split('href="/reutilisations"', 1)[0].rsplit("<li", 1)[1]
+
+
+def test_ckan_generic_pages_of_reuses_lead_to_the_portal_pages(app, portal):
+    reuse = publish(portal["moderator"], [portal["dataset"]], title="Carte du trafic")
+    name = reuse["name"]
+
+    def location(url, status, **kwargs):
+        response = app.get(url, follow_redirects=False, **kwargs)
+        assert response.status_code == status, (url, response.status_code)
+        return response.headers["Location"].replace("http://test.ckan.net", "")
+
+    # reads: moved for good to the French pages
+    assert location("/reutilisation/", 301) == "/reutilisations"
+    assert location(f"/reutilisation/{name}", 301) == f"/reutilisations/{name}"
+    assert location(f"/reutilisation/{reuse['id']}", 301) == f"/reutilisations/{name}"
+    assert location(f"/reutilisation/about/{name}", 301) == f"/reutilisations/{name}"
+    assert location(f"/group/{name}", 301) == f"/reutilisations/{name}"
+    # CKAN's forms would skip the proposal flow: the moderation page instead
+    moderator = token(portal["moderator"])
+    assert location("/reutilisation/new", 303, headers=moderator) == "/reutilisations/moderation"
+    assert location(f"/reutilisation/edit/{name}", 303,
+                    headers=moderator) == "/reutilisations/moderation"
+    response = app.post("/reutilisation/new", headers=moderator, follow_redirects=False,
+                        data={"title": "Sans modération", "name": "sans-moderation"})
+    assert response.status_code == 303
+    assert tk.get_action("group_list")({}, {"type": "reutilisation"}) == [name]

@@ -2,6 +2,8 @@
 département's editors, against the real database, Solr, Redis and an SMTP server."""
 from __future__ import annotations
 
+import html
+
 import json
 import re
 
@@ -219,3 +221,40 @@ def test_a_reuse_titled_like_a_page_gets_its_own_address(app, portal):
         {"user": portal["moderator"]["name"]}, {"id": proposal.id})
     assert reuse["name"] == "reutilisation-proposer"
     assert "Proposer" in app.get("/reutilisations/reutilisation-proposer").body
+
+
+@pytest.mark.ckan_config("ckanext.hautegaronne.forms.min_fill_seconds", "0")
+def test_the_moderator_is_not_told_the_proposer_knows_when_the_mail_failed(
+        app, portal, inbox, ckan_config, monkeypatch):
+    propose(app, portal["dataset"])
+    [proposal] = pending_proposals()
+    monkeypatch.setitem(ckan_config, "smtp.mail_from", "")  # a default install: no sender
+    response = app.post(f"/reutilisations/moderation/{proposal.id}",
+                        data={"decision": "decline", "reason": "Hors sujet."},
+                        headers=token(portal["moderator"]))
+    page = html.unescape(response.body)
+    assert pending_proposals() == []  # the decision is kept
+    assert "son auteur en reçoit le motif" not in page
+    assert "n'a pas pu être prévenu" in page
+    assert inbox.messages == []
+
+
+@pytest.mark.ckan_config("ckanext.hautegaronne.forms.min_fill_seconds", "0")
+@pytest.mark.parametrize("image_url", [
+    "http://127.0.0.1:18777/secret.csv", "https://127.0.0.1/logo.png", "https://localhost/a.png",
+    "https://10.0.0.3/a.png", "http://images.example.org/carte.png",
+    "https://[::1]/a.png"])
+def test_the_image_must_be_a_public_https_address(app, portal, image_url):
+    response = propose(app, portal["dataset"], image_url=image_url)
+    assert response.status_code == 400
+    assert "Donnez l&#39;adresse https:// publique d&#39;une image" in response.body \
+        or "Donnez l'adresse https:// publique d'une image" in html.unescape(response.body)
+    assert pending_proposals() == []
+
+
+@pytest.mark.ckan_config("ckanext.hautegaronne.forms.min_fill_seconds", "0")
+def test_a_public_https_image_is_accepted(app, portal):
+    assert propose(app, portal["dataset"],
+                   image_url="https://images.example.org/carte.png").status_code == 302
+    [proposal] = pending_proposals()
+    assert proposal.image_url == "https://images.example.org/carte.png"

@@ -515,11 +515,11 @@ def _api_dataset_sweep(app, world, target: Target):
     return one_value, after
 
 
-def _check_org_rendering(app, world, org: dict) -> None:
+def _check_org_rendering(app, world, org: dict, kind: str) -> None:
     _assert_escaped(app, f"/{org['type']}/{org['name']}")
     _assert_escaped(app, f"/{org['type']}/about/{org['name']}")
     _assert_escaped(app, "/producteurs")
-    _assert_escaped(app, f"/dataset/{world['datasets'][org['publisher_type']]['name']}")
+    _assert_escaped(app, f"/dataset/{world['datasets'][kind]['name']}")
     _dcat_literals(app, f"/catalogue/{org['name']}")
 
 
@@ -531,7 +531,7 @@ def _api_organisation_sweep(app, world, target: Target):
         status, body = _api(app, "organization_patch", {"id": org_id, target.path[0]: value},
                             world["headers"])
         if status == 200:
-            _check_org_rendering(app, world, body["result"])
+            _check_org_rendering(app, world, body["result"], target.kind)
         else:
             assert _org_state(org_id) == before
     return one_value, lambda: None

@@ -61,14 +61,4 @@ def test_file_over_the_size_limit(publisher, tmp_path):
     assert "dépasse la taille que le portail charge" in page
 
 
-def test_link_to_a_private_address_is_refused_before_any_download(publisher):
-    created = loading.call(publisher["url"], "resource_create", publisher["token"],
-                           package_id=publisher["dataset"]["id"], name="Comptages",
-                           url="http://127.0.0.1:9/comptages.csv", format="CSV")
-    assert created["success"], created
-    resource_id = created["result"]["id"]
-    status = loading.wait_for_load(publisher["url"], publisher["token"], resource_id)
-    assert status["status"] == "error" and status["job_id"] is None
-    page = _page(publisher, resource_id)
-    assert "L'adresse du fichier a été refusée : L'adresse 127.0.0.1 (127.0.0.1)" in page
-    assert "réseau privé" in page
+# Links to private addresses are refused when saved: test_link_addresses.py.
