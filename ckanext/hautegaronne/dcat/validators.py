@@ -268,8 +268,17 @@ def hautegaronne_resource_link_address(key, data, errors, context):
         errors[key].append(str(refusal))
 
 
+def hautegaronne_blank_if_missing(key, data, errors, context) -> None:
+    """A resource without address stores "" (CKAN's column is not nullable), and its dict
+    says so: CKAN's default views read ``resource["url"]`` (geoview failed with a 500 on
+    a resource created without one)."""
+    if data.get(key) in (None, tk.missing):
+        data[key] = ""
+
+
 def get_validators() -> dict:
     return {
+        "hautegaronne_blank_if_missing": hautegaronne_blank_if_missing,
         "hautegaronne_choice": hautegaronne_choice,
         "hautegaronne_choices": hautegaronne_choices,
         "hautegaronne_date": hautegaronne_date,
