@@ -21,7 +21,7 @@ from .harvest import actions as harvest_actions
 from .harvest import auth as harvest_auth
 from .harvest import guard as harvest_guard
 from .harvest import helpers as harvest_helpers
-from .logic import structure
+from .logic import chaining, structure
 from .operations import actions as operations_actions
 from .operations import search_outage
 from .publishers import auth as publisher_auth
@@ -100,12 +100,7 @@ def auth_functions() -> dict[str, Callable]:
 def chain(outer: Callable, inner: Callable) -> Callable:
     """One chained action running ``outer`` around ``inner`` (both chained actions of the
     same name, from two concerns): ``outer`` calls ``inner`` where it would call CKAN's."""
-    @tk.chained_action
-    def action(original_action, context: dict, data_dict: dict):
-        return outer(lambda ctx, data: inner(original_action, ctx, data), context, data_dict)
-    action.__name__ = getattr(inner, "__name__", "action")
-    action.__doc__ = getattr(inner, "__doc__", None)
-    return action
+    return chaining.around(inner, outer)
 
 
 def actions() -> dict[str, Callable]:

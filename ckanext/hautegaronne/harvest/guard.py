@@ -23,6 +23,7 @@ import ckan.plugins.toolkit as tk
 import requests
 from ckan import model
 
+from ..logic import chaining
 from . import fetch
 
 SOURCE_TYPE = "harvest"
@@ -74,15 +75,10 @@ def check_source(data_dict: dict, creating: bool) -> None:
 
 
 def _checked(inner: Optional[Callable], creating: bool) -> Callable:
-    @tk.chained_action
-    def action(original_action, context: dict, data_dict: dict) -> Any:
+    def step(call_next, context: dict, data_dict: dict) -> Any:
         check_source(data_dict or {}, creating)
-        if inner is None:
-            return original_action(context, data_dict)
-        return inner(original_action, context, data_dict)
-    action.__name__ = getattr(inner, "__name__", "action")
-    action.__doc__ = getattr(inner, "__doc__", None)
-    return action
+        return call_next(context, data_dict)
+    return chaining.around(inner, step)
 
 
 def guard(actions: dict[str, Callable]) -> dict[str, Callable]:

@@ -15,6 +15,7 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import DataError
 from ..translation import N_
+from . import chaining
 
 __all__ = ["guard"]
 
@@ -40,17 +41,12 @@ def _refusal(error: DataError, data_dict: dict) -> tk.ValidationError:
 
 
 def _guarded(inner: Callable | None) -> Callable:
-    @tk.chained_action
-    def action(original_action, context: dict, data_dict: dict) -> Any:
+    def step(call_next, context: dict, data_dict: dict) -> Any:
         try:
-            if inner is None:
-                return original_action(context, data_dict)
-            return inner(original_action, context, data_dict)
+            return call_next(context, data_dict)
         except DataError as error:
             raise _refusal(error, data_dict)
-    action.__name__ = getattr(inner, "__name__", "action")
-    action.__doc__ = getattr(inner, "__doc__", None)
-    return action
+    return chaining.around(inner, step)
 
 
 def guard(actions: dict[str, Callable]) -> dict[str, Callable]:

@@ -19,6 +19,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import default_pagination_schema
 
+from ..logic import chaining
 from ..publishers import types
 from . import dataset
 
@@ -83,15 +84,9 @@ def organization_update(original_action, context: dict, data_dict: dict) -> Any:
 
 
 def _accepting_shown_datasets(inner: Callable | None) -> Callable:
-    @tk.chained_action
-    def action(original_action, context: dict, data_dict: dict) -> Any:
-        data_dict = dataset.without_mirrored_extras(data_dict)
-        if inner is None:
-            return original_action(context, data_dict)
-        return inner(original_action, context, data_dict)
-    action.__name__ = getattr(inner, "__name__", "action")
-    action.__doc__ = getattr(inner, "__doc__", None)
-    return action
+    def step(call_next, context: dict, data_dict: dict) -> Any:
+        return call_next(context, dataset.without_mirrored_extras(data_dict))
+    return chaining.around(inner, step)
 
 
 def accept_shown_datasets(actions: dict[str, Callable]) -> dict[str, Callable]:
