@@ -72,12 +72,19 @@ def main() -> int:
         "MAIL_FROM": default_sender(site_url),
     }
     (VAR / "storage").mkdir(parents=True, exist_ok=True)
-    template = string.Template((ROOT / "config" / "ckan.ini.in").read_text(encoding="utf-8"))
-    target = ROOT / "ckan.ini"
-    target.write_text(template.substitute(context), encoding="utf-8")
-    target.chmod(0o600)
+    target = render(ROOT / "ckan.ini", context)
     print(f"==> wrote {target}")
     return 0
+
+
+def render(target: Path, context: dict[str, str]) -> Path:
+    """config/ckan.ini.in with every placeholder filled (a missing one is an error), written
+    private: the file holds the installation's secrets. The backup drill renders its two
+    portals through here too, so a new placeholder cannot be forgotten there."""
+    template = string.Template((ROOT / "config" / "ckan.ini.in").read_text(encoding="utf-8"))
+    target.write_text(template.substitute(context), encoding="utf-8")
+    target.chmod(0o600)
+    return target
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ installation's real secrets (var/secrets.env): none of them may reach the backup
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
 import stat
-import string
 import subprocess
 import sys
 from pathlib import Path
@@ -57,11 +57,18 @@ def _portal(ini: Path, command: str) -> dict:
     return json.loads(result.stdout.rsplit("@@JSON@@", 1)[1])
 
 
+def _configure():
+    """scripts/configure.py, the one place config/ckan.ini.in is rendered."""
+    spec = importlib.util.spec_from_file_location("hg_configure", ROOT / "scripts" / "configure.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _render(tmp: Path, name: str, sqlalchemy_url: str, solr_url: str) -> Path:
     secrets = _secrets()
-    template = string.Template((ROOT / "config" / "ckan.ini.in").read_text(encoding="utf-8"))
-    ini = tmp / f"{name}.ini"
-    ini.write_text(template.substitute(
+    configure = _configure()
+    return configure.render(tmp / f"{name}.ini", dict(
         SITE_URL="http://127.0.0.1:1", SITE_ID="hautegaronne", SECRET_KEY=secrets["HG_SECRET_KEY"],
         SQLALCHEMY_URL=sqlalchemy_url, SOLR_URL=solr_url,
         REDIS_URL=os.environ.get("CKAN_REDIS_URL", "redis://127.0.0.1:6380/1"),
@@ -69,9 +76,8 @@ def _render(tmp: Path, name: str, sqlalchemy_url: str, solr_url: str) -> Path:
         # the suite's DataStore (the environment's CKAN_DATASTORE_* win in CKAN anyway)
         DATASTORE_WRITE_URL=os.environ["CKAN_DATASTORE_WRITE_URL"],
         DATASTORE_READ_URL=os.environ["CKAN_DATASTORE_READ_URL"],
-        XLOADER_API_TOKEN="NOT_SET", XLOADER_SITE_URL="http://127.0.0.1:1"), encoding="utf-8")
-    ini.chmod(0o600)  # it holds the installation's secrets, as ckan.ini does
-    return ini
+        XLOADER_API_TOKEN="NOT_SET", XLOADER_SITE_URL="http://127.0.0.1:1",
+        MAIL_FROM=configure.default_sender("http://127.0.0.1:1")))
 
 
 def _empty_database(sqlalchemy_url: str) -> None:
