@@ -27,6 +27,44 @@ port_in_use() {
 
 mkdir -p "$HG_LOG" "$HG_RUN"
 
+# Runs a command in its own session under a loop that restarts it when it exits (an
+# outage of Redis, a crash, redis-py's idle timeout), unless NAME's supervisor already
+# runs. NAME names var/run/NAME.pid and var/log/NAME.log; stop_supervised kills the loop
+# and its command together (the whole process group).
+supervise() {  # NAME COMMAND...
+  local name=$1; shift
+  local pidfile="$HG_RUN/$name.pid"
+  if supervised_running "$name"; then return 0; fi
+  setsid nohup bash -c '
+    while true; do
+      "$@"
+      echo "$(date -Is) '"$name"' exited with status $?; restarting" >&2
+      sleep 2
+    done' supervise "$@" >>"$HG_LOG/$name.log" 2>&1 &
+  echo $! >"$pidfile"
+}
+
+supervised_running() {  # NAME
+  local pidfile="$HG_RUN/$1.pid"
+  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+stop_supervised() {  # NAME
+  local pidfile="$HG_RUN/$1.pid"
+  if [ -f "$pidfile" ]; then
+    kill -TERM -- "-$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
+  fi
+}
+
+supervised_status() {  # NAME (printed as LABEL, default NAME)
+  if supervised_running "$1"; then
+    echo "${2:-$1}: running (supervisor pid $(cat "$HG_RUN/$1.pid"))"
+  else
+    echo "${2:-$1}: stopped"
+  fi
+}
+
 # Points CKAN at the scratch services of a test or bench run: database and Solr
 # core named HG_TEST_NAME (default ckan_test), Redis database HG_TEST_REDIS_DB.
 # Needs HG_DB_PASSWORD (var/secrets.env).
