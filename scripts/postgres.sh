@@ -61,35 +61,39 @@ stop() {
   fi
 }
 
+# A login role with this password (created, or its password reset: re-running keeps the
+# role in step with var/secrets.env). Extra CREATE ROLE attributes may follow.
+ensure_login_role() {  # ROLE PASSWORD [ATTRIBUTE...]
+  local role="$1" password="$2"; shift 2
+  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" ]; then
+    psql_admin -c "CREATE ROLE $role LOGIN $* PASSWORD '$password'"
+  else
+    psql_admin -c "ALTER ROLE $role PASSWORD '$password'"
+  fi
+}
+
+# An empty UTF-8 database owned by the CKAN role, unless it exists.
+ensure_database() {  # NAME
+  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]; then
+    psql_admin -c "CREATE DATABASE $1 OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+  fi
+}
+
 # createdb NAME PASSWORD: the role and an empty UTF-8 database it owns (idempotent).
 createdb() {
-  local db="$1" password="$2"
-  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER'")" ]; then
-    psql_admin -c "CREATE ROLE $DB_USER LOGIN PASSWORD '$password'"
-  else
-    psql_admin -c "ALTER ROLE $DB_USER PASSWORD '$password'"
-  fi
-  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-    psql_admin -c "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
-  fi
+  ensure_login_role "$DB_USER" "$2"
+  ensure_database "$1"
 }
 
 # datastore NAME RO_PASSWORD: the DataStore's database (owned by the write role, as CKAN's
 # documentation sets it up) and the read-only role datastore_ro. The grants themselves
 # come from `ckan datastore set-permissions` (see sql).
 datastore() {
-  local db="$1" password="$2"
-  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'datastore_ro'")" ]; then
-    psql_admin -c "CREATE ROLE datastore_ro LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '$password'"
-  else
-    psql_admin -c "ALTER ROLE datastore_ro PASSWORD '$password'"
-  fi
-  if [ -z "$(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
-    psql_admin -c "CREATE DATABASE $db OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
-  fi
+  ensure_login_role datastore_ro "$2" NOSUPERUSER NOCREATEDB NOCREATEROLE
+  ensure_database "$1"
   # CKAN's trigger fills each row's full-text column with the database's default
   # configuration: French stemming and stop words, like ckan.datastore.default_fts_lang.
-  psql_admin -c "ALTER DATABASE $db SET default_text_search_config = 'pg_catalog.french'"
+  psql_admin -c "ALTER DATABASE $1 SET default_text_search_config = 'pg_catalog.french'"
 }
 
 # sql NAME: runs the SQL read from stdin in database NAME as the cluster superuser.
