@@ -28,7 +28,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _empty(value: Any) -> bool:
-    return value is missing or value is None or value == "" or value == []
+    """Not given, or an empty list (the repeating fields' blank form)."""
+    return validation.is_empty(value) or value == []
 
 
 def _choice_values(field: dict) -> list[str]:

@@ -21,7 +21,9 @@ from ckan import model
 
 from .. import vocabularies
 from ..operations.search_outage import SearchEngineUnavailable
-from ..publishers.types import GENERIC_TYPE, PUBLISHER_TYPES, publisher_type_of
+from ..dcat import licences
+from ..publishers.types import (GENERIC_TYPE, ORGANIZATION_TYPE, PUBLISHER_TYPES,
+                                publisher_type_of)
 
 __all__ = [
     "hautegaronne_site_stats",
@@ -231,34 +233,27 @@ def hautegaronne_popular_datasets(limit: int = _HOME_LIST_SIZE) -> list[dict]:
     return _listed(results)
 
 
-# Labels of the publisher types (one CKAN organisation type each, see
-# publishers/types.py); unknown values are shown as stored.
-_PUBLISHER_TYPE_LABELS = {
-    "departement": ("Département", "Département"),
-    "etablissement": ("Affiliated body", "Établissement rattaché"),
-    "epci": ("Intercommunality (EPCI)", "Intercommunalité (EPCI)"),
-    "commune": ("Commune", "Commune"),
-    "syndicat": ("Syndicate", "Syndicat"),
-}
-
-
-_PUBLISHER_TYPE_PLURALS = {
-    "departement": ("Départements", "Départements"),
-    "etablissement": ("Affiliated bodies", "Établissements rattachés"),
-    "epci": ("Intercommunalities (EPCI)", "Intercommunalités (EPCI)"),
-    "commune": ("Communes", "Communes"),
-    "syndicat": ("Syndicates", "Syndicats"),
-    GENERIC_TYPE: ("Publishers", "Producteurs"),  # every publisher's CKAN type
-}
+def _publisher_type_choice(value: str) -> dict | None:
+    """The publisher type's choice in the organisation schema, where its names (label,
+    plural) are declared, or None."""
+    schema = tk.h.scheming_get_organization_schema(ORGANIZATION_TYPE) or {}
+    field = tk.h.scheming_field_by_name(schema.get("fields") or [], "publisher_type") or {}
+    return next((c for c in field.get("choices") or [] if c.get("value") == value), None)
 
 
 def hautegaronne_publisher_type_label(value: str | None) -> str:
+    """A publisher type's name (unknown values are shown as stored)."""
     if not value or value == GENERIC_TYPE:
         return tk._("Other publishers")
-    en_fr = _PUBLISHER_TYPE_LABELS.get(value)
-    if en_fr is None:
-        return value
-    return en_fr[0] if tk.h.lang() == "en" else en_fr[1]
+    choice = _publisher_type_choice(value)
+    return tk.h.scheming_language_text(choice["label"]) if choice else value
+
+
+def _publisher_type_plural(value: str) -> str:
+    if value == GENERIC_TYPE:  # every publisher's CKAN type
+        return tk._("Publishers")
+    choice = _publisher_type_choice(value)
+    return tk.h.scheming_language_text(choice.get("plural") or choice["label"])
 
 
 def _all_publishers() -> list[dict]:
@@ -307,14 +302,15 @@ def hautegaronne_publishers_by_type() -> list[dict]:
 
 def hautegaronne_license_plain(pkg: dict) -> dict | None:
     """The dataset's licence explained in one plain sentence."""
-    license_id = (pkg.get("license_id") or "").lower()
     title = pkg.get("license_title") or pkg.get("license_id")
-    if not license_id:
+    if not pkg.get("license_id"):
         return None
-    if license_id in {"etalab-2.0", "lov2", "fr-lo", "licence-ouverte-2.0", "lo-2.0"}:
+    portal_licence = licences.licence_for(pkg["license_id"])
+    license_id = portal_licence["id"] if portal_licence else pkg["license_id"].lower()
+    if license_id == "lov2":
         summary = tk._("You may reuse these data freely, including for commercial purposes, "
                        "provided you credit the source and the date of the last update.")
-    elif license_id in {"odc-odbl", "odbl", "odbl-1.0"}:
+    elif license_id == "odc-odbl":
         summary = tk._("You may reuse these data freely, provided you credit the source and "
                        "share any database derived from them under the same licence.")
     elif license_id in {"cc-by", "cc-by-4.0"}:
@@ -518,8 +514,7 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str,
             or object_type not in (*PUBLISHER_TYPES, GENERIC_TYPE)):
         return next_helper(entity_type, object_type, purpose)
     if purpose in _PLURAL_PURPOSES:
-        en, fr = _PUBLISHER_TYPE_PLURALS[object_type]
-        return en if tk.h.lang() == "en" else fr
+        return _publisher_type_plural(object_type)
     if object_type == GENERIC_TYPE:
         return (_publisher_type_texts().get(purpose)
                 or next_helper(entity_type, object_type, purpose))
