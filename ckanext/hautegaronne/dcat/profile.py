@@ -16,6 +16,7 @@ import functools
 import json
 from typing import Any, Optional
 
+import shapely.geometry
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
@@ -127,19 +128,8 @@ def _mailto(email: str) -> URIRef:
 
 
 def _wkt(geojson: dict) -> str:
-    """WKT of a GeoJSON (Multi)Polygon or Point, coordinates kept as given."""
-    def ring(points):
-        return "(" + ", ".join(f"{x} {y}" for x, y in points) + ")"
-
-    kind, coordinates = geojson["type"], geojson["coordinates"]
-    if kind == "Point":
-        return f"POINT ({coordinates[0]} {coordinates[1]})"
-    if kind == "Polygon":
-        return "POLYGON (" + ", ".join(ring(r) for r in coordinates) + ")"
-    if kind == "MultiPolygon":
-        return "MULTIPOLYGON (" + ", ".join(
-            "(" + ", ".join(ring(r) for r in polygon) + ")" for polygon in coordinates) + ")"
-    raise ValueError(kind)
+    """WKT of a GeoJSON geometry (shapely's)."""
+    return shapely.geometry.shape(geojson).wkt
 
 
 @functools.lru_cache(maxsize=1024)

@@ -27,6 +27,7 @@ def _modules_spelling(literal: str) -> list[str]:
     ("iana.org/assignments/media-types", "vocabularies.py"),
     ("purl.org/adms/publishertype", "publishers/types.py"),
     ('"RDF_TURTLE"', "vocabularies.py"),
+    ("unicodedata.combining", "text.py"),
 ])
 def test_each_base_iri_and_table_is_spelt_in_one_module(literal, home):
     assert _modules_spelling(literal) == [home]
@@ -86,6 +87,17 @@ def test_a_licence_by_any_of_its_names(name, licence):
 def test_text_folding():
     assert text.fold("L'Isle-en-Dodon") == "l isle en dodon"
     assert text.fold("Œuvres  sociales") == "oeuvres sociales"
+
+
+@pytest.mark.parametrize("title,name", [
+    ("L'Isle-en-Dodon", "l-isle-en-dodon"), ("Œuvres sociales", "oeuvres-sociales"),
+    ("Réseau : vélo / 2024", "reseau-velo-2024")])
+def test_slugs_follow_ckans_name_rules(title, name):
+    assert text.slug(title) == name
+
+
+def test_a_long_title_gives_a_name_ckan_accepts():
+    assert len(text.slug("Communauté de communes " * 10)) <= 100
 
 
 def test_empty_values():
