@@ -1,6 +1,6 @@
 """What users see while a service is down.
 
-- Solr down while a dataset is saved: the action raises ``actions.SearchUnavailable`` (a
+- Solr down while a dataset is saved: the action raises ``dataset.search_outage_guard.SearchUnavailable`` (a
   validation error: the forms show its French message above the form and keep the input);
   the API answers 503 with ``Retry-After`` instead of 409, since the request itself was fine.
 - PostgreSQL down or restarting: pages answer a French 503 page (self-contained: rendering

@@ -18,8 +18,8 @@ from ckanext.scheming.validation import scheming_validator
 
 from .. import validation
 from ..harvest import fetch
-from . import spatial
-from .licences import find_licence
+from ..dcat import spatial
+from ..dcat.licences import find_licence
 
 _ = tk._
 missing = tk.missing
