@@ -104,3 +104,21 @@ def test_empty_values():
     import ckan.plugins.toolkit as tk
     assert all(validation.is_empty(v) for v in (tk.missing, None, ""))
     assert not any(validation.is_empty(v) for v in ("0", 0, [], " x"))
+
+
+def test_options_are_read_without_restating_their_declared_default():
+    """config_declaration.yaml is the one home of the portal's defaults: the code reads an
+    option as ``tk.config.get(name)``, without a second default that could disagree."""
+    import ast
+
+    restated = []
+    for path in PACKAGE.rglob("*.py"):
+        if "tests" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "get" and len(node.args) > 1
+                    and isinstance(node.args[0], (ast.Constant, ast.JoinedStr))
+                    and "ckanext.hautegaronne." in ast.unparse(node.args[0])):
+                restated.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert restated == []
