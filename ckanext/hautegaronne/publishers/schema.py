@@ -7,7 +7,7 @@ opendata.swiss's political level or the Spanish profile's ADMS type.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import convert
@@ -19,7 +19,6 @@ from . import types
 __all__ = ["publisher_type_in_form", "get_validators"]
 
 _ = tk._
-missing = tk.missing
 
 
 def _stored_publisher_type(context: dict) -> Optional[str]:

@@ -21,7 +21,6 @@ from . import types
 
 _ = tk._
 Invalid = tk.Invalid
-missing = tk.missing
 
 _SPACES = re.compile(r"[\s.\u00a0\u202f-]")
 # Markup and script vectors refused in free text (Markdown itself is fine). Ordinary French
