@@ -129,7 +129,7 @@ def hautegaronne_temporal_end(key, data, errors, context):
 
 def hautegaronne_licence(value: Any) -> Any:
     """A licence of the portal's list (id, URL, SPDX id or EU IRI); the default if empty."""
-    from .licences import DEFAULT_LICENCE_ID
+    from ..dcat.licences import DEFAULT_LICENCE_ID
     if _empty(value):
         return DEFAULT_LICENCE_ID
     licence = find_licence(str(value).strip())
