@@ -8,6 +8,8 @@ setup(
     long_description_content_type="text/markdown",
     license="AGPL-3.0-or-later",
     python_requires=">=3.11",
+    # What the extension imports beyond CKAN and its plugins (pinned in requirements.txt).
+    install_requires=["python-stdnum>=2.0", "shapely>=2.0"],
     packages=find_namespace_packages(include=["ckanext", "ckanext.*"]),
     include_package_data=True,
     package_data={

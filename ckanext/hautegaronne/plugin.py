@@ -15,13 +15,12 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.datastore.interfaces import IDatastore
 from ckanext.xloader.interfaces import IXloader
 
-from . import operations, registration, security
+from . import middleware, registration, security
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
 from .harvest import guard as harvest_guard
 from .monitoring import views as monitoring_views
-from .operations import views as operations_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
 from .reuses import views as reuse_views
@@ -88,13 +87,13 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     def get_blueprint(self) -> list:
         return [*theme_views.get_blueprints(), *theme_sitemap.get_blueprints(),
                 *dcat_views.get_blueprints(),
-                *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
+                *publisher_views.get_blueprints(),
                 *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
 
-    # IMiddleware
+    # IMiddleware (every per-request hook, in the order middleware.py states)
 
     def make_middleware(self, app, config):
-        return operations.install(security.install(app))
+        return middleware.install(app)
 
     # IAuthenticator (login throttling; authentication itself stays CKAN's)
 

@@ -16,13 +16,15 @@ from . import helpers as portal_helpers
 from . import validation
 from .dcat import actions as dcat_actions
 from .dcat import helpers as dcat_helpers
-from .dcat import validators as dataset_validators
 from .harvest import actions as harvest_actions
 from .harvest import auth as harvest_auth
 from .harvest import guard as harvest_guard
 from .harvest import helpers as harvest_helpers
-from .logic import chaining, structure
-from .operations import actions as operations_actions
+from .dataset import helpers as dataset_helpers
+from .dataset import search_outage_guard
+from .dataset import structure
+from .dataset import validators as dataset_validators
+from .logic import chaining
 from .operations import search_outage
 from .publishers import auth as publisher_auth
 from .publishers import bound as bound_sysadmins
@@ -115,7 +117,7 @@ def actions() -> dict[str, Callable]:
                                             identity.pop("organization_update"))
     merged = merge("action", {
         "dcat": dcat_actions.get_actions(),
-        "operations": operations_actions.get_actions(),
+        "dataset search outage": search_outage_guard.get_actions(),
         "harvest": harvest_actions.get_actions(),
         "publisher identity": identity,
         "bound sysadmins": bound,
@@ -131,6 +133,7 @@ def helpers() -> dict[str, Callable]:
     return merge("template helper", {
         "portal": portal_helpers.get_helpers(),
         "theme": theme_helpers.get_helpers(),
+        "dataset": dataset_helpers.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),

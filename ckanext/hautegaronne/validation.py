@@ -28,7 +28,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["email", "web_address", "is_email", "is_web_address", "text", "text_or_list",
+__all__ = ["is_empty", "email", "web_address", "is_email", "is_web_address", "text", "text_or_list",
            "text_problem",
            "resource_url", "media_type", "byte_size"]
 
@@ -41,7 +41,9 @@ _MAILTO = re.compile(r"mailto:", re.IGNORECASE)
 MAX_EMAIL = 254
 
 
-def _empty(value: Any) -> bool:
+def is_empty(value: Any) -> bool:
+    """What the portal's validators take for "not given": missing, None or "" (the one
+    definition every concern's validators use)."""
     return value is tk.missing or value is None or value == ""
 
 
@@ -64,7 +66,7 @@ def is_web_address(text: str) -> bool:
 def email(value: Any) -> Any:
     """An e-mail address (a ``mailto:`` prefix removed); empty values are left to the
     schema's other validators."""
-    if _empty(value):
+    if is_empty(value):
         return value
     text = str(value).strip()
     if _MAILTO.match(text):
@@ -77,7 +79,7 @@ def email(value: Any) -> Any:
 
 def web_address(value: Any) -> Any:
     """A public web address starting with http:// or https://."""
-    if _empty(value):
+    if is_empty(value):
         return value
     text = str(value).strip()
     if not is_web_address(text):

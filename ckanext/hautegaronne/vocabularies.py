@@ -1,14 +1,60 @@
-"""EU controlled vocabularies used by the dataset schema, with French labels.
-
-Codes come from the EU Publications Office authority tables
-(http://publications.europa.eu/resource/authority/); labels are the
-portal's own wording.
+"""The controlled vocabularies the portal reads and writes, in one place: the EU
+Publications Office authority tables (themes, frequencies, file types, languages, access
+rights) with the portal's French labels, the IANA media types, and the ADMS publisher
+types. Every other module takes these base IRIs and tables from here
+(tests/test_vocabularies.py checks that no other module spells them out).
 """
 from __future__ import annotations
+
+from typing import Optional
 
 EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 THEME_BASE = EU_AUTHORITY + "data-theme/"
 FREQUENCY_BASE = EU_AUTHORITY + "frequency/"
+FILE_TYPE_BASE = EU_AUTHORITY + "file-type/"
+LANGUAGE_BASE = EU_AUTHORITY + "language/"
+ACCESS_RIGHT_BASE = EU_AUTHORITY + "access-right/"
+LICENCE_BASE = EU_AUTHORITY + "licence/"
+
+# The IANA media-type register: written with https, read with either scheme.
+IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+IANA_MEDIA_TYPES_READ = (IANA_MEDIA_TYPES, "http://www.iana.org/assignments/media-types/")
+
+# CKAN format labels -> EU file types (the ones the portal's publishers use).
+FILE_TYPES = {
+    "CSV": "CSV", "GEOJSON": "GEOJSON", "JSON": "JSON", "XLS": "XLS", "XLSX": "XLSX",
+    "ODS": "ODS", "PDF": "PDF", "ZIP": "ZIP", "XML": "XML", "SHP": "SHP", "KML": "KML",
+    "HTML": "HTML", "TXT": "TXT", "GPKG": "GPKG", "RDF": "RDF_XML", "TTL": "RDF_TURTLE",
+    "PARQUET": "PARQUET", "API": "REST",
+}
+# EU file types whose CKAN format label differs from the code (the reverse of the above).
+_FORMAT_OF_FILE_TYPE = {eu: ckan for ckan, eu in FILE_TYPES.items() if eu != ckan}
+
+
+def file_type_iri(ckan_format: Optional[str]) -> Optional[str]:
+    """The EU file-type IRI of a CKAN format label ("csv", ".CSV"), or None."""
+    code = FILE_TYPES.get((ckan_format or "").strip().upper().lstrip("."))
+    return FILE_TYPE_BASE + code if code else None
+
+
+def format_of_file_type(code: str) -> str:
+    """The CKAN format label of an EU file-type code ("RDF_XML" -> "RDF")."""
+    code = code.upper()
+    return _FORMAT_OF_FILE_TYPE.get(code, code)
+
+
+def media_type_iri(mimetype: str) -> str:
+    """The IANA IRI of a media type (an IRI is kept as it is)."""
+    return mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype
+
+
+def media_type_of_iri(text: str) -> Optional[str]:
+    """The media type of an IANA IRI, either scheme; None for another text."""
+    for prefix in IANA_MEDIA_TYPES_READ:
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return None
+
 
 # (code, French label, English label)
 DATA_THEMES: tuple[tuple[str, str, str], ...] = (

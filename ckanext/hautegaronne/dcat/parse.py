@@ -25,21 +25,20 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from typing import Any, Iterable, Optional
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, OWL, RDFS, SKOS
 
 from .. import vocabularies
+from ..text import fold
 from . import licences, spatial
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SCHEMA = "http://schema.org/"
 DC_FREQ = "http://purl.org/cld/freq/"
-IANA_MEDIA_TYPES = ("https://www.iana.org/assignments/media-types/",
-                    "http://www.iana.org/assignments/media-types/")
-EU_FILE_TYPE = "publications.europa.eu/resource/authority/file-type/"
+# The file-type table's address without its scheme: publishers write either.
+EU_FILE_TYPE = vocabularies.FILE_TYPE_BASE.split("://", 1)[1]
 LANGUAGES = {
     "fr": "FRA", "fra": "FRA", "fre": "FRA", "francais": "FRA", "french": "FRA",
     "en": "ENG", "eng": "ENG", "anglais": "ENG", "english": "ENG",
@@ -49,10 +48,6 @@ ACCESS_RIGHTS = {"PUBLIC", "RESTRICTED", "NON_PUBLIC"}
 TAG_MAX = 100
 
 
-def normalise(text: Any) -> str:
-    """Lower case, no accents, single spaces, punctuation as spaces."""
-    text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
 
 
 # ------------------------------------------------------------------------------- themes
@@ -85,9 +80,9 @@ THEME_SYNONYMS = {
 def _theme_index() -> dict[str, str]:
     index = dict(THEME_SYNONYMS)
     for code, french, english in vocabularies.DATA_THEMES:
-        index[normalise(french)] = code
-        index[normalise(english)] = code
-        index[normalise(code)] = code
+        index[fold(french)] = code
+        index[fold(english)] = code
+        index[fold(code)] = code
     return index
 
 
@@ -104,7 +99,7 @@ def theme_code(value: Any, labels: Iterable[str] = ()) -> Optional[str]:
             return code
     candidates = [*labels] + ([] if text.startswith(("http://", "https://")) else [text])
     for candidate in candidates:
-        key = normalise(candidate)
+        key = fold(candidate)
         if key in _THEMES:
             return _THEMES[key]
         # "Transports et mobilités", "Environnement - eau": the first word that matches.
@@ -163,7 +158,7 @@ def frequency_code(value: Any, labels: Iterable[str] = ()) -> Optional[str]:
     if "purl.org/cld/freq/" in text:
         return DC_FREQUENCIES.get(text.rstrip("/").rsplit("/", 1)[-1].lower())
     for candidate in [*labels] + ([] if text.startswith(("http://", "https://")) else [text]):
-        key = normalise(candidate)
+        key = fold(candidate)
         if key.upper() in _PORTAL_FREQUENCIES:
             return key.upper()
         for pattern, code in FREQUENCY_TEXT:
@@ -174,64 +169,13 @@ def frequency_code(value: Any, labels: Iterable[str] = ()) -> Optional[str]:
 
 # ------------------------------------------------------------------------------ licence
 
-def _url_key(url: str) -> str:
-    text = url.strip().lower()
-    text = re.sub(r"^https?://", "", text)
-    text = re.sub(r"^www\.", "", text)
-    return text.rstrip("/")
-
-
-LICENCE_URLS = {
-    # Licence Ouverte / Open Licence 2.0
-    "etalab.gouv.fr/licence-ouverte-open-licence": "lov2",
-    "etalab.gouv.fr/wp-content/uploads/2017/04/etalab-licence-ouverte-v2.0.pdf": "lov2",
-    "etalab.gouv.fr/wp-content/uploads/2018/11/open-licence.pdf": "lov2",
-    "etalab.gouv.fr/wp-content/uploads/2017/04/etalab-open-licence-v2.0.pdf": "lov2",
-    "github.com/etalab/licence-ouverte/blob/master/lo.md": "lov2",
-    "spdx.org/licenses/etalab-2.0": "lov2",
-    "spdx.org/licenses/etalab-2.0.html": "lov2",
-    "publications.europa.eu/resource/authority/licence/etalab_2_0": "lov2",
-    "data.gouv.fr/fr/licences": "lov2",
-    # Open Database License
-    "opendatacommons.org/licenses/odbl": "odc-odbl",
-    "opendatacommons.org/licenses/odbl/1.0": "odc-odbl",
-    "opendatacommons.org/licenses/odbl/1-0": "odc-odbl",
-    "opendatacommons.org/licenses/odbl/summary": "odc-odbl",
-    "opendatacommons.org/licenses/odbl/1.0/index.html": "odc-odbl",
-    "spdx.org/licenses/odbl-1.0": "odc-odbl",
-    "spdx.org/licenses/odbl-1.0.html": "odc-odbl",
-    "publications.europa.eu/resource/authority/licence/odc_bl": "odc-odbl",
-    "vvlibri.org/fr/licence/odbl-10/legalcode/unofficial": "odc-odbl",
-}
-LICENCE_TITLES = {
-    "lov2": "lov2", "etalab 2 0": "lov2", "etalab": "lov2", "licence ouverte": "lov2",
-    "licence ouverte 2 0": "lov2", "licence ouverte v2 0": "lov2",
-    "licence ouverte version 2 0": "lov2", "licence ouverte open licence": "lov2",
-    "licence ouverte open licence version 2 0": "lov2", "licence ouverte open licence v2 0": "lov2",
-    "open licence": "lov2", "open licence 2 0": "lov2", "open licence version 2 0": "lov2",
-    "licence etalab": "lov2", "licence etalab 2 0": "lov2", "lo 2 0": "lov2",
-    "odbl": "odc-odbl", "odc odbl": "odc-odbl", "odbl 1 0": "odc-odbl",
-    "open database license": "odc-odbl", "open database license odbl": "odc-odbl",
-    "open data commons open database license": "odc-odbl",
-    "open data commons open database license odbl": "odc-odbl",
-    "licence odbl": "odc-odbl", "odc bl": "odc-odbl",
-}
-
-
 def licence_id(value: Any, labels: Iterable[str] = ()) -> Optional[str]:
-    """The portal licence id of a licence URL, id, SPDX id, EU IRI or title; None if unknown."""
-    text = str(value).strip()
-    known = licences.find_licence(text)
-    if known:
-        return known["id"]
-    if text.startswith(("http://", "https://")):
-        found = LICENCE_URLS.get(_url_key(text))
-        if found:
-            return found
-    for candidate in [*labels, text]:
-        key = normalise(candidate)
-        if key in LICENCE_TITLES:
-            return LICENCE_TITLES[key]
+    """The portal licence id of a licence URL, id, SPDX id, EU IRI or title (the names
+    ``licences.json`` lists); None if unknown."""
+    for candidate in [str(value), *labels]:
+        known = licences.licence_for(candidate)
+        if known:
+            return known["id"]
     return None
 
 
@@ -420,7 +364,7 @@ def _choice(graph, dataset_ref, predicate, base: str, allowed: Iterable[str],
     for node in graph.objects(dataset_ref, predicate):
         code = str(node).rstrip("/").rsplit("/", 1)[-1]
         if aliases:
-            code = aliases.get(normalise(code), code)
+            code = aliases.get(fold(code), code)
         if code.upper() in allowed:
             return base + code.upper()
     return None
@@ -430,8 +374,7 @@ def _format(graph, distribution) -> Optional[str]:
     for node in graph.objects(distribution, DCT["format"]):
         text = str(node).strip()
         if EU_FILE_TYPE in text:
-            code = text.rstrip("/").rsplit("/", 1)[-1].upper()
-            return {"RDF_XML": "RDF", "RDF_TURTLE": "TTL", "REST": "API"}.get(code, code)
+            return vocabularies.format_of_file_type(text.rstrip("/").rsplit("/", 1)[-1])
         if isinstance(node, Literal) and text:
             return text.upper().lstrip(".") if len(text) <= 10 else text
         labels = _labels(graph, node)
@@ -443,9 +386,9 @@ def _format(graph, distribution) -> Optional[str]:
 def _mimetype(graph, distribution) -> Optional[str]:
     for node in graph.objects(distribution, DCAT.mediaType):
         text = str(node).strip()
-        for prefix in IANA_MEDIA_TYPES:
-            if text.startswith(prefix):
-                return text[len(prefix):]
+        media_type = vocabularies.media_type_of_iri(text)
+        if media_type:
+            return media_type
         if "/" in text and not text.startswith("http"):
             return text
     return None
@@ -539,12 +482,12 @@ def map_dataset(graph, dataset_ref, dataset_dict: dict) -> dict:
             result[name] = value
 
     language = _choice(graph, dataset_ref, DCT.language,
-                       vocabularies.EU_AUTHORITY + "language/", {"FRA", "ENG", "OCI"},
+                       vocabularies.LANGUAGE_BASE, {"FRA", "ENG", "OCI"},
                        {k: v for k, v in LANGUAGES.items()})
     if language:
         result["language"] = language
     access = _choice(graph, dataset_ref, DCT.accessRights,
-                     vocabularies.EU_AUTHORITY + "access-right/", ACCESS_RIGHTS)
+                     vocabularies.ACCESS_RIGHT_BASE, ACCESS_RIGHTS)
     if access:
         result["access_rights"] = access
 

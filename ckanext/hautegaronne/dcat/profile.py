@@ -16,6 +16,7 @@ import functools
 import json
 from typing import Any, Optional
 
+import shapely.geometry
 import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
@@ -27,35 +28,17 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, Namespace
 
 from .. import territory, validation, vocabularies
+from ..publishers import types as publisher_types
 from ..standard.dataset import without_mirrored_extras
 from . import licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
-EU = vocabularies.EU_AUTHORITY
-LANGUAGE_FRA = URIRef(EU + "language/FRA")
-THEME_SCHEME = URIRef(EU + "data-theme")
-FILE_TYPE = EU + "file-type/"
+LANGUAGE_FRA = URIRef(vocabularies.LANGUAGE_BASE + "FRA")
+THEME_SCHEME = URIRef(vocabularies.THEME_BASE.rstrip("/"))
 CONCEPT_SCHEMES = {
     THEME_SCHEME: ("Thèmes de données", "Data theme"),
-    URIRef(EU + "frequency"): ("Fréquences", "Frequency"),
-    URIRef(EU + "file-type"): ("Types de fichiers", "File type"),
-}
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-ADMS_PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
-# Publisher types of the portal and their ADMS type (see the territory notes).
-PUBLISHER_ADMS_TYPES = {
-    "departement": "RegionalAuthority",
-    "etablissement": "LocalAuthority",
-    "epci": "LocalAuthority",
-    "commune": "LocalAuthority",
-    "syndicat": "LocalAuthority",
-}
-# CKAN format labels -> EU file types (the ones the portal's publishers use).
-FILE_TYPES = {
-    "CSV": "CSV", "GEOJSON": "GEOJSON", "JSON": "JSON", "XLS": "XLS", "XLSX": "XLSX",
-    "ODS": "ODS", "PDF": "PDF", "ZIP": "ZIP", "XML": "XML", "SHP": "SHP", "KML": "KML",
-    "HTML": "HTML", "TXT": "TXT", "GPKG": "GPKG", "RDF": "RDF_XML", "TTL": "RDF_TURTLE",
-    "PARQUET": "PARQUET", "API": "REST",
+    URIRef(vocabularies.FREQUENCY_BASE.rstrip("/")): ("Fréquences", "Frequency"),
+    URIRef(vocabularies.FILE_TYPE_BASE.rstrip("/")): ("Types de fichiers", "File type"),
 }
 
 PROFILE_NAME = "hautegaronne_dcat_ap"
@@ -145,19 +128,8 @@ def _mailto(email: str) -> URIRef:
 
 
 def _wkt(geojson: dict) -> str:
-    """WKT of a GeoJSON (Multi)Polygon or Point, coordinates kept as given."""
-    def ring(points):
-        return "(" + ", ".join(f"{x} {y}" for x, y in points) + ")"
-
-    kind, coordinates = geojson["type"], geojson["coordinates"]
-    if kind == "Point":
-        return f"POINT ({coordinates[0]} {coordinates[1]})"
-    if kind == "Polygon":
-        return "POLYGON (" + ", ".join(ring(r) for r in coordinates) + ")"
-    if kind == "MultiPolygon":
-        return "MULTIPOLYGON (" + ", ".join(
-            "(" + ", ".join(ring(r) for r in polygon) + ")" for polygon in coordinates) + ")"
-    raise ValueError(kind)
+    """WKT of a GeoJSON geometry (shapely's)."""
+    return shapely.geometry.shape(geojson).wkt
 
 
 @functools.lru_cache(maxsize=1024)
@@ -376,9 +348,7 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((identifier, SKOS.notation, Literal(siren)))
             g.add((identifier, ADMS.schemaAgency, Literal("INSEE (répertoire SIRENE)")))
             g.add((agent, ORG.identifier, Literal(siren)))
-        adms_type = org.get("adms_type") or (
-            ADMS_PUBLISHER_TYPE + PUBLISHER_ADMS_TYPES[org["publisher_type"]]
-            if org.get("publisher_type") in PUBLISHER_ADMS_TYPES else None)
+        adms_type = org.get("adms_type") or publisher_types.adms_type(org.get("publisher_type"))
         if adms_type:
             g.add((agent, DCT.type, URIRef(adms_type)))
         email = org.get("contact_email") or org.get("email")
@@ -499,17 +469,16 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         if url and (resource.get("url_type") == "upload" or resource.get("format")):
             g.add((distribution, DCAT.downloadURL, _iri(url)))
         # Format and media type as IRIs of the EU and IANA vocabularies.
-        fmt = (resource.get("format") or "").strip()
-        file_type = FILE_TYPES.get(fmt.upper().lstrip("."))
+        file_type = vocabularies.file_type_iri(resource.get("format"))
         if file_type:
             g.remove((distribution, DCT["format"], None))
-            node = URIRef(FILE_TYPE + file_type)
+            node = URIRef(file_type)
             g.add((distribution, DCT["format"], node))
             self._typed(node, DCT.MediaTypeOrExtent)
         mimetype = (resource.get("mimetype") or "").strip()
         g.remove((distribution, DCAT.mediaType, None))
         if mimetype and "/" in mimetype and " " not in mimetype:
-            node = _iri(mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype)
+            node = _iri(vocabularies.media_type_iri(mimetype))
             g.add((distribution, DCAT.mediaType, node))
             self._typed(node, DCT.MediaType)
         # Schema conformity, per distribution.

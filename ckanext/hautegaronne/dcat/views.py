@@ -46,7 +46,6 @@ hautegaronne_dcat.add_url_rule("/catalogue/<org_name>", view_func=publisher_cata
 RDF_MEDIA_TYPES = frozenset(MEDIA_TYPES.values())
 
 
-@hautegaronne_dcat.app_errorhandler(CatalogQueryError)
 def malformed_catalog_query(error: CatalogQueryError) -> Response:
     """The catalogs (``/catalog.<format>``, ``/catalogue/<organisation>.<format>``): the
     client's query cannot be searched. ckanext-dcat's view lets the error through; the
@@ -54,7 +53,6 @@ def malformed_catalog_query(error: CatalogQueryError) -> Response:
     return Response(error.message + "\n", status=400, content_type="text/plain; charset=utf-8")
 
 
-@hautegaronne_dcat.after_app_request
 def declare_charset(response: Response) -> Response:
     """ckanext-dcat's endpoints (/catalog.ttl, /dataset/<id>.rdf...) answer without a charset:
     a consumer that decodes by the declared charset would then lose the accents."""

@@ -14,12 +14,11 @@ from typing import Iterator
 
 import ckan.plugins.toolkit as tk
 
-from .. import territory
+from .. import territory, vocabularies
 from ..publishers.types import org_name_for
 
-EU = "http://publications.europa.eu/resource/authority/"
-THEME = EU + "data-theme/"
-FREQ = EU + "frequency/"
+THEME = vocabularies.THEME_BASE
+FREQ = vocabularies.FREQUENCY_BASE
 SCHEMAS = "https://schema.data.gouv.fr/"
 ROADS = ["RD820", "RD813", "RD632", "RD120", "RD2", "RD916", "RD817", "RD4", "RD1", "RD15"]
 STATUSES = ["permanent", "tournant", "exceptionnel"]

@@ -60,13 +60,14 @@ class Fetched(NamedTuple):
     url: str
 
 
-def _setting(key: str, default):
-    return tk.config.get(f"ckanext.hautegaronne.harvest.{key}", default)
+def _setting(key: str):
+    """A harvest option; its default is declared in config_declaration.yaml."""
+    return tk.config.get(f"ckanext.hautegaronne.harvest.{key}")
 
 
 def allowed_private_hosts() -> tuple[set[str], list]:
     names, networks = set(), []
-    for item in str(_setting("allowed_private_hosts", "") or "").split():
+    for item in str(_setting("allowed_private_hosts") or "").split():
         try:
             networks.append(ipaddress.ip_network(item, strict=False))
         except ValueError:
@@ -251,7 +252,7 @@ class GuardedAdapter(HTTPAdapter):
 
     def send(self, request, timeout=None, **kwargs):
         if timeout is None:
-            seconds = float(_setting("timeout", 30))
+            seconds = float(_setting("timeout"))
             timeout = (seconds, seconds)
         return super().send(request, timeout=timeout, **kwargs)
 
@@ -269,9 +270,9 @@ def guarded_session(session: Optional[requests.Session] = None,
 
 def fetch(url: str, session: Optional[requests.Session] = None) -> Fetched:
     """GET ``url`` within the limits; raise FetchError with a report-ready message."""
-    timeout = float(_setting("timeout", 30))
-    max_bytes = int(float(_setting("max_size_mb", 50)) * 1024 * 1024)
-    max_redirects = int(_setting("max_redirects", 5))
+    timeout = float(_setting("timeout"))
+    max_bytes = int(float(_setting("max_size_mb")) * 1024 * 1024)
+    max_redirects = int(_setting("max_redirects"))
     # A session of its own: a pooled connection opened before this fetch would not be
     # watched by its deadline.
     own_session = session is None

@@ -46,8 +46,9 @@ log = logging.getLogger(__name__)
 HARVESTER_NAME = "hautegaronne_dcat"
 
 
-def _setting(key: str, default):
-    return tk.config.get(f"ckanext.hautegaronne.harvest.{key}", default)
+def _setting(key: str):
+    """A harvest option; its default is declared in config_declaration.yaml."""
+    return tk.config.get(f"ckanext.hautegaronne.harvest.{key}")
 
 
 def _guid(dataset: dict) -> Optional[str]:
@@ -116,7 +117,7 @@ class HauteGaronneDCATHarvester(DCATRDFHarvester):
             return []
         config = json.loads(source.config) if source.config else {}
         declared_format = config.get("rdf_format")
-        max_pages = int(_setting("max_pages", 500))
+        max_pages = int(_setting("max_pages"))
 
         object_ids: list[str] = []
         guids: dict[str, str] = {}  # guid -> the first object's id

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def withdraw_after_days() -> int:
-    return tk.asint(tk.config.get("ckanext.hautegaronne.harvest.withdraw_after_days", 30))
+    return tk.asint(tk.config.get("ckanext.hautegaronne.harvest.withdraw_after_days"))
 
 
 def _now() -> datetime.datetime:

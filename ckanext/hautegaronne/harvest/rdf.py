@@ -158,7 +158,7 @@ def parse(body: bytes, fmt: str, content_type: Optional[str] = None) -> RDFParse
     except Exception as error:  # rdflib parsers raise many kinds of errors
         raise RDFError(_("The document could not be read as RDF ({format}): {error}")
                        .format(format=fmt, error=str(error)[:500]))
-    limit = int(tk.config.get("ckanext.hautegaronne.harvest.max_triples", 500000))
+    limit = int(tk.config.get("ckanext.hautegaronne.harvest.max_triples"))
     if len(parser.g) > limit:
         raise RDFError(_("The document holds {count} triples, more than the limit of {limit}.")
                        .format(count=len(parser.g), limit=limit))

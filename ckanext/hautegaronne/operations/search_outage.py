@@ -10,7 +10,7 @@ shown on the dataset page too) fails with it. Hence:
   views render without search results. The request is flagged: its later searches fail at
   once instead of waiting for Solr again, and its answer is never cached.
 - ``organization_show`` (chained): the dataset count comes from the database.
-- Answers (``answer``, ``unavailable_page``, installed by ``operations.install``): the search
+- Answers (``answer``, ``unavailable_page``, installed by ``middleware.install``): the search
   page answers 503 with ``Retry-After`` (its template shows the notice), the API a French 503,
   a page or feed whose view let the outage through a 503 page (plain text for a feed); the
   home page and a publisher's page stay 200 with the notice.

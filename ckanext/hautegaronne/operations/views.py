@@ -1,6 +1,6 @@
 """What users see while a service is down.
 
-- Solr down while a dataset is saved: the action raises ``actions.SearchUnavailable`` (a
+- Solr down while a dataset is saved: the action raises ``dataset.search_outage_guard.SearchUnavailable`` (a
   validation error: the forms show its French message above the form and keep the input);
   the API answers 503 with ``Retry-After`` instead of 409, since the request itself was fine.
 - PostgreSQL down or restarting: pages answer a French 503 page (self-contained: rendering
@@ -14,18 +14,15 @@ import json
 import logging
 
 import sqlalchemy.exc
-from flask import Blueprint, Response, g, has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from flask import Response, g, has_request_context, request
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-__all__ = ["get_blueprints"]
+__all__ = ["note_database_failure", "database_unavailable", "DATABASE_ERRORS",
+           "unavailable_answers"]
 
 log = logging.getLogger(__name__)
-
-operations = Blueprint("hautegaronne_operations", __name__)
 
 RETRY_AFTER_SECONDS = "30"
 
@@ -39,8 +36,7 @@ def _is_api(path: str) -> bool:
     return path.startswith("/api/") or "/api/" in path[:8]
 
 
-@event.listens_for(Engine, "handle_error")
-def _note_database_failure(context) -> None:
+def note_database_failure(context) -> None:
     """Flags the request whose database connection failed (a refused or lost connection),
     so that the API's generic 500 becomes a 503 (``unavailable_answers``). A failed
     pre-ping is not a failure: the pool reconnects."""
@@ -97,8 +93,10 @@ def _reset_session() -> None:
 
 # Connection errors (refused, cut, server starting or shutting down). Other database errors
 # (bad data, a session left unusable by one) are bugs: they stay 500s.
-@operations.app_errorhandler(sqlalchemy.exc.OperationalError)
-@operations.app_errorhandler(sqlalchemy.exc.InterfaceError)
+# (These hooks are installed by middleware.py.)
+DATABASE_ERRORS = (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
+
+
 def database_unavailable(error: Exception):
     log.error("database unavailable: %s", error)
     _reset_session()
@@ -107,7 +105,6 @@ def database_unavailable(error: Exception):
     return _unavailable_page()
 
 
-@operations.after_app_request
 def unavailable_answers(response: Response) -> Response:
     # Runs before CKAN's own after-request hook (registered earlier, run later).
     _reset_session()
@@ -126,8 +123,4 @@ def unavailable_answers(response: Response) -> Response:
         response.status_code = 503
         response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
-
-
-def get_blueprints() -> list[Blueprint]:
-    return [operations]
 

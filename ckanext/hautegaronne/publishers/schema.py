@@ -7,22 +7,18 @@ opendata.swiss's political level or the Spanish profile's ADMS type.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import convert
 from ckanext.scheming.validation import scheming_validator, validators_from_string
 
+from .. import validation
 from . import types
 
 __all__ = ["publisher_type_in_form", "get_validators"]
 
 _ = tk._
-missing = tk.missing
-
-
-def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or value == ""
 
 
 def _stored_publisher_type(context: dict) -> Optional[str]:
@@ -37,7 +33,7 @@ def publisher_type_in_form(data: dict, key: tuple, context: dict) -> Optional[st
     (an update that does not send it) the stored one, else the schema's default; None when
     what was sent is no publisher type."""
     chosen = data.get(key[:-1] + ("publisher_type",))
-    if _is_empty(chosen):
+    if validation.is_empty(chosen):
         return _stored_publisher_type(context) or types.DEFAULT_PUBLISHER_TYPE
     return chosen if chosen in types.PUBLISHER_TYPES else None
 
@@ -45,7 +41,7 @@ def publisher_type_in_form(data: dict, key: tuple, context: dict) -> Optional[st
 def hautegaronne_publisher_type(key, data, errors, context) -> None:
     """The publisher type: one of the portal's; kept when an update does not send it."""
     value = data.get(key)
-    if _is_empty(value):
+    if validation.is_empty(value):
         data[key] = _stored_publisher_type(context) or types.DEFAULT_PUBLISHER_TYPE
         return
     if value not in types.PUBLISHER_TYPES:

@@ -5,10 +5,10 @@ Pure functions over the reference data (``ckanext.hautegaronne.territory``): no 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any, Optional
 
 from .. import territory as ref
+from ..text import slug
 
 __all__ = [
     "PUBLISHER_TYPES",
@@ -20,7 +20,6 @@ __all__ = [
     "EPCI_NATURES",
     "DEPARTEMENT_ORG_NAME",
     "adms_type",
-    "slugify",
     "org_name_for",
     "publisher_type_of_entity",
     "official_fields",
@@ -85,12 +84,6 @@ def adms_type(publisher_type: Optional[str]) -> Optional[str]:
     return ADMS_BASE + local if local else None
 
 
-def slugify(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "OE"))
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return "-".join(re.sub(r"[^a-z0-9]+", " ", ascii_text).split())
-
-
 def publisher_type_of_entity(entity: dict) -> str:
     return {"departement": "departement", "commune": "commune", "epci": "epci"}[entity["kind"]]
 
@@ -106,9 +99,9 @@ def org_name_for(entity: dict) -> str:
     if kind == "departement":
         return DEPARTEMENT_ORG_NAME
     if kind == "commune":
-        return f"{slugify(entity['name'])}-{entity['code']}"
+        return f"{slug(entity['name'])}-{entity['code']}"
     short = _EPCI_PREFIX.sub("", entity["name"]).strip() or entity["name"]
-    return f"{slugify(short)}-{entity['siren']}"
+    return f"{slug(short)}-{entity['siren']}"
 
 
 def _title_for(entity: dict) -> str:

@@ -21,7 +21,6 @@ from . import types
 
 _ = tk._
 Invalid = tk.Invalid
-missing = tk.missing
 
 _SPACES = re.compile(r"[\s.\u00a0\u202f-]")
 # Markup and script vectors refused in free text (Markdown itself is fine). Ordinary French
@@ -67,17 +66,13 @@ def is_hostile(text: str) -> bool:
     return False
 
 
-def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or value == ""
-
-
 def _compact(value: Any) -> str:
     return _SPACES.sub("", str(value))
 
 
 def hautegaronne_siren(value: Any) -> Any:
     """9 digits, Luhn-checked; spaces and dots are removed ("213 104 581")."""
-    if _is_empty(value):
+    if validation.is_empty(value):
         return value
     siren = _compact(value)
     if not (siren.isascii() and siren.isdigit() and len(siren) == 9):
@@ -91,7 +86,7 @@ def hautegaronne_siren(value: Any) -> Any:
 def hautegaronne_siret(key, data, errors, context) -> None:
     """14 digits, Luhn-checked, starting with the organisation's SIREN when one is given."""
     value = data.get(key)
-    if _is_empty(value):
+    if validation.is_empty(value):
         return
     siret = _compact(value)
     if not (siret.isascii() and siret.isdigit() and len(siret) == 14):
@@ -102,7 +97,7 @@ def hautegaronne_siret(key, data, errors, context) -> None:
                              "Please copy it again from the INSEE directory."))
         return
     siren = data.get(key[:-1] + ("siren",))
-    if not _is_empty(siren) and _compact(siren) != siret[:9]:
+    if not validation.is_empty(siren) and _compact(siren) != siret[:9]:
         errors[key].append(_("The SIRET number must start with the SIREN of the organisation."))
         return
     data[key] = siret
@@ -121,7 +116,7 @@ def hautegaronne_insee_commune(value: Any, context: dict) -> Any:
 
     A commune merged into a commune nouvelle keeps its organisation (and its former code).
     """
-    if _is_empty(value):
+    if validation.is_empty(value):
         return value
     code = _compact(value).upper()
     if not identifiers.is_valid_insee_code(code):
@@ -143,7 +138,7 @@ def hautegaronne_insee_commune(value: Any, context: dict) -> Any:
 
 
 def hautegaronne_epci_nature(value: Any) -> Any:
-    if _is_empty(value):
+    if validation.is_empty(value):
         return value
     nature = str(value).strip().upper()
     if nature not in types.EPCI_NATURES:
@@ -153,7 +148,7 @@ def hautegaronne_epci_nature(value: Any) -> Any:
 
 
 def hautegaronne_publisher_type_choice(value: Any) -> Any:
-    if _is_empty(value):
+    if validation.is_empty(value):
         return value
     if value not in types.PUBLISHER_TYPES:
         raise Invalid(_("Unknown publisher type: choose département, affiliated body, EPCI, "
@@ -163,7 +158,7 @@ def hautegaronne_publisher_type_choice(value: Any) -> Any:
 
 def hautegaronne_safe_text(value: Any) -> Any:
     """Refuses HTML, scripts and control characters in free text (Markdown is accepted)."""
-    if _is_empty(value):
+    if validation.is_empty(value):
         return value
     if is_hostile(str(value)):
         raise Invalid(_("HTML code, scripts and control characters are not accepted here: "
@@ -207,12 +202,12 @@ def hautegaronne_reference_siren(field: dict, schema: dict):
         prefix = key[:-1]
         insee = data.get(prefix + ("insee_code",))
         entity = None
-        if publisher_type == "commune" and not _is_empty(insee):
+        if publisher_type == "commune" and not validation.is_empty(insee):
             entity = types.reference_entity("commune", _compact(insee).upper())
         elif publisher_type == "departement":
             entity = types.reference_entity("departement")
         value = data.get(key)
-        if _is_empty(value):
+        if validation.is_empty(value):
             if entity is not None:
                 data[key] = entity["siren"]
             return
@@ -247,15 +242,15 @@ def hautegaronne_reference_epci_nature(field: dict, schema: dict):
             errors[key].append(error.error)
             raise tk.StopOnError
         siren = data.get(key[:-1] + ("siren",))
-        entity = types.reference_entity("epci", siren=_compact(siren)) if not _is_empty(siren) else None
+        entity = types.reference_entity("epci", siren=_compact(siren)) if not validation.is_empty(siren) else None
         if entity is not None:
-            if _is_empty(nature):
+            if validation.is_empty(nature):
                 nature = entity["nature"]
             elif nature != entity["nature"]:
                 errors[key].append(_("The reference data give {nature} for {name}.").format(
                     nature=entity["nature"], name=entity["name"]))
                 raise tk.StopOnError
-        if _is_empty(nature):
+        if validation.is_empty(nature):
             errors[key].append(_("Missing value"))
             raise tk.StopOnError
         data[key] = nature
@@ -298,7 +293,7 @@ def hautegaronne_unique_identifier(field: dict, schema: dict):
 
     def validator(key, data, errors, context):
         value = data.get(key)
-        if _is_empty(value) or errors.get(key):
+        if validation.is_empty(value) or errors.get(key):
             return
         own_type = _schema_publisher_type(schema, data, key, context)
         group = context.get("group")
@@ -308,7 +303,7 @@ def hautegaronne_unique_identifier(field: dict, schema: dict):
                  .filter(model.Group.is_organization.is_(True))
                  .filter(model.Group.state == "active")
                  .filter(model.Group.extras[field_name].astext == str(value)))
-        if not _is_empty(own_id):
+        if not validation.is_empty(own_id):
             query = query.filter(model.Group.id != own_id)
         # the message names the first organisation that carried the value (stable)
         query = query.order_by(model.Group.created, model.Group.id)

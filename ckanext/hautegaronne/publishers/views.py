@@ -95,7 +95,6 @@ publishers.add_url_rule("/producteurs", endpoint="directory", view_func=director
 publishers.add_url_rule("/producteurs/ajouter", endpoint="add", view_func=add, methods=["GET", "POST"])
 
 
-@publishers.app_errorhandler(tk.NotAuthorized)
 def refused(error: tk.NotAuthorized):
     """An action's refusal that a view lets through (core's trash page, when the ownership
     rules refuse a bound sysadmin the purge of a publisher's data): a 403 page with the

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import logging
 import re
-import unicodedata
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
@@ -23,6 +22,7 @@ from .. import validation
 from ..harvest import fetch
 from ..publishers import types as publisher_types
 from ..publishers.auth import OVERRIDE_OPTION
+from ..text import slug
 from ..translation import N_
 from . import REUSE_TYPE
 from .model import DECLINED, PENDING, PUBLISHED, ReuseProposal
@@ -231,8 +231,7 @@ _RESERVED_NAMES = {"proposer", "moderation"}
 
 
 def _slug(title: str) -> str:
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:80] or "reutilisation"
+    base = slug(title)[:80].strip("-_") or "reutilisation"
     if base in _RESERVED_NAMES or len(base) < 2:
         base = f"reutilisation-{base}".strip("-")
     name, n = base, 1

@@ -4,11 +4,11 @@ table; the filters on the datasets they use (theme, publisher) ask Solr."""
 from __future__ import annotations
 
 import json
-import unicodedata
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ..text import fold
 from . import REUSE_TYPE
 
 
@@ -38,11 +38,6 @@ def _dataset_counts(group_ids: list[str]) -> dict[str, int]:
     for group_id, _pkg in rows:
         counts[group_id] = counts.get(group_id, 0) + 1
     return counts
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text or "").lower()
-                   if not unicodedata.combining(c))
 
 
 def _solr_names(names: list[str]) -> str:
@@ -76,9 +71,9 @@ def published(q: str = "", reuse_type: str = "", theme: str = "", publisher: str
     if reuse_type:
         groups = [g for g in groups if (g.extras or {}).get("reuse_type") == reuse_type]
     if q:
-        words = _fold(q).split()
+        words = fold(q).split()
         groups = [g for g in groups if all(
-            w in _fold(" ".join([g.title or "", g.description or "",
+            w in fold(" ".join([g.title or "", g.description or "",
                                  (g.extras or {}).get("author", "")])) for w in words)]
     counts = _dataset_counts([g.id for g in groups])
     return {"results": [_as_dict(g, counts.get(g.id, 0)) for g in groups],

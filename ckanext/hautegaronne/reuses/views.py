@@ -214,8 +214,7 @@ def dataset_contact(id: str):
 _GENERIC_READS = {"index", "read", "about", "members", "member_dump", "followers"}
 
 
-@reuses.before_app_request
-def _generic_reuse_pages():
+def generic_reuse_pages():
     blueprint, _dot, view = (request.endpoint or "").partition(".")
     if blueprint not in (REUSE_TYPE, "group"):
         return None

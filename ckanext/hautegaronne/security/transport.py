@@ -15,7 +15,7 @@ plugin's) is flagged Secure, whatever SESSION_COOKIE_SECURE and
 REMEMBER_COOKIE_SECURE say; HttpOnly and SameSite=Lax come from the
 configuration (SESSION_COOKIE_HTTPONLY, REMEMBER_COOKIE_HTTPONLY and
 SESSION_COOKIE_SAMESITE default to them; REMEMBER_COOKIE_SAMESITE, whose CKAN
-default writes 'SameSite=None', is made Lax by security.install unless set).
+default writes 'SameSite=None', is made Lax by middleware.install unless set).
 """
 from __future__ import annotations
 

@@ -21,11 +21,12 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Mapping, Optional
+
+from ..text import fold
 
 __all__ = [
     "DATA_FILE",
@@ -148,15 +149,9 @@ def communes_of(epci_siren: Any) -> list[Entity]:
 # Search
 # --------------------------------------------------------------------------------------------
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
 _ABBREVIATIONS = {"st": "saint", "ste": "sainte"}
 
 
-def _normalise(text: str) -> str:
-    """Lower case, no accents, words separated by single spaces ("L'Isle-en-Dodon" -> "l isle en dodon")."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", stripped.casefold()).split())
 
 
 @dataclass(frozen=True)
@@ -178,7 +173,7 @@ def _search_index() -> tuple[_Entry, ...]:
     entities += list(data.communes.values())
     entries = []
     for entity in entities:
-        name = _normalise(entity["name"])
+        name = fold(entity["name"])
         identifiers = [entity["siren"]]
         if "code" in entity:
             identifiers.append(entity["code"])
@@ -230,7 +225,7 @@ def search(query: Any, limit: Optional[int] = 20) -> list[Entity]:
     if compact and compact.isalnum() and any(c.isdigit() for c in compact):
         rank = functools.partial(_rank_identifier, query=compact)
     else:
-        normalised = _normalise(text)
+        normalised = fold(text)
         if not normalised:
             return []
         words = [_ABBREVIATIONS.get(w, w) for w in normalised.split()]

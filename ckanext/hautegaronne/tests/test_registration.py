@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 import pytest
 
 from ckanext.hautegaronne import registration, validation
-from ckanext.hautegaronne.dcat import validators as dataset_validators
+from ckanext.hautegaronne.dataset import validators as dataset_validators
 from ckanext.hautegaronne.plugin import HautegaronnePlugin
 from ckanext.hautegaronne.publishers import validators as publisher_validators
 

@@ -1,12 +1,12 @@
 """Identifier checks: SIREN, SIRET, INSEE commune codes."""
 
 import pytest
+from stdnum.luhn import is_valid as luhn_ok
 
 from ckanext.hautegaronne.territory.identifiers import (
     is_valid_insee_code,
     is_valid_siren,
     is_valid_siret,
-    luhn_ok,
 )
 
 
@@ -34,6 +34,7 @@ def test_valid_siren(siren):
         "2131055540",  # 10 digits
         "21310555A",  # letter
         "213 105 554",  # spaces are not normalised here
+        "213.105.554",
         "",
         None,
         213105554,  # not a string
@@ -83,12 +84,11 @@ def test_siret_needs_valid_siren_prefix():
     assert not is_valid_siret(siret)
 
 
-def test_luhn():
-    assert luhn_ok("0")
-    assert luhn_ok("79927398713")
-    assert not luhn_ok("79927398710")
-    assert not luhn_ok("")
-    assert not luhn_ok("12a")
+def test_la_poste_establishments_have_their_own_siret_rule():
+    # La Poste's establishments share one SIREN (356000000); their SIRET are checked by the
+    # sum of their digits (a multiple of 5), not by Luhn. Synthetic NIC.
+    assert not luhn_ok("35600000000001")
+    assert is_valid_siret("35600000000001")
 
 
 @pytest.mark.parametrize(

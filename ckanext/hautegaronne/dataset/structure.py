@@ -15,7 +15,7 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan.lib.navl.dictization_functions import DataError
 from ..translation import N_
-from . import chaining
+from ..logic import chaining
 
 __all__ = ["guard"]
 

@@ -10,7 +10,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories as ckan_factories
 
-from . import factories
+from ..dcat import factories
 
 EU = "http://publications.europa.eu/resource/authority/"
 

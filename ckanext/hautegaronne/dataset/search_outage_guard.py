@@ -16,7 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib.search import SearchIndexError, SolrConnectionError
 from ..translation import N_
-from .search_outage import SearchEngineUnavailable
+from ..operations.search_outage import SearchEngineUnavailable
 
 __all__ = ["get_actions", "ERROR_KEY", "SearchUnavailable"]
 

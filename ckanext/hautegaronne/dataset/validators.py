@@ -18,8 +18,8 @@ from ckanext.scheming.validation import scheming_validator
 
 from .. import validation
 from ..harvest import fetch
-from . import spatial
-from .licences import find_licence
+from ..dcat import spatial
+from ..dcat.licences import find_licence
 
 _ = tk._
 missing = tk.missing
@@ -28,7 +28,8 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _empty(value: Any) -> bool:
-    return value is missing or value is None or value == "" or value == []
+    """Not given, or an empty list (the repeating fields' blank form)."""
+    return validation.is_empty(value) or value == []
 
 
 def _choice_values(field: dict) -> list[str]:
@@ -128,7 +129,7 @@ def hautegaronne_temporal_end(key, data, errors, context):
 
 def hautegaronne_licence(value: Any) -> Any:
     """A licence of the portal's list (id, URL, SPDX id or EU IRI); the default if empty."""
-    from .licences import DEFAULT_LICENCE_ID
+    from ..dcat.licences import DEFAULT_LICENCE_ID
     if _empty(value):
         return DEFAULT_LICENCE_ID
     licence = find_licence(str(value).strip())

@@ -9,7 +9,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories as ckan_factories
 
-from . import factories
+from ..dcat import factories
 
 THEME = "http://publications.europa.eu/resource/authority/data-theme/"
 
