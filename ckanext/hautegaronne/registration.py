@@ -29,6 +29,7 @@ from .operations import search_outage
 from .publishers import auth as publisher_auth
 from .publishers import bound as bound_sysadmins
 from .publishers import identity as publisher_identity
+from .publishers import private_datasets
 from .publishers import schema as publisher_schema
 from .publishers import validators as publisher_validators
 from .reuses import helpers as reuse_helpers
@@ -121,6 +122,7 @@ def actions() -> dict[str, Callable]:
         "harvest": harvest_actions.get_actions(),
         "publisher identity": identity,
         "bound sysadmins": bound,
+        "private datasets": private_datasets.get_actions(),
         "search outage": search_outage.get_actions(),
         "standard API": standard,
         "reuses": reuse_logic.get_actions(),

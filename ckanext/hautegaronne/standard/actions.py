@@ -6,7 +6,10 @@
   (``harvest_source_list``) and ``package_search`` already leaves them out (ckanext-harvest).
 * ``package_create`` and ``package_update`` take a ``package_show`` dict back
   (``accept_shown_datasets``).
-* ``organization_list`` with ``all_fields`` gives each publisher's type.
+* ``organization_list`` with ``all_fields`` gives each publisher's type, and its
+  ``package_count`` counts datasets only: core counts every package the organisation owns
+  (``entity_type:package``), its harvest sources too, where ``organization_show`` and
+  ``/producteurs`` count datasets.
 * ``organization_create`` and ``organization_update`` understand a publisher type sent as the
   organisation's CKAN type (``type: commune``, how the portal's publishers were typed
   before): it becomes the field ``publisher_type`` of an ``organization``.
@@ -53,16 +56,29 @@ def package_list(original_action, context: dict, data_dict: dict) -> list[str]:
 @tk.side_effect_free
 def organization_list(original_action, context: dict, data_dict: dict) -> list:
     """Core's ``organization_list``; with ``all_fields``, each organisation also carries its
-    publisher type (one query), as ``organization_show`` does."""
+    publisher type (one query), as ``organization_show`` does, and its datasets' count."""
     result = original_action(context, data_dict)
     if not result or not isinstance(result[0], dict):
         return result
     rows = model.Session.query(model.Group.id, model.Group.type, model.Group.extras).filter(
         model.Group.id.in_([org["id"] for org in result]))
     kinds = {id_: types.publisher_type_of(org_type, extras) for id_, org_type, extras in rows}
+    counts = _dataset_counts(context) if "package_count" in result[0] else {}
     for org in result:
         org.setdefault("publisher_type", kinds.get(org["id"]))
+        if "package_count" in org:
+            org["package_count"] = counts.get(org["id"], 0)
     return result
+
+
+def _dataset_counts(context: dict) -> dict[str, int]:
+    """Datasets per owner organisation that the caller may see (private ones of its
+    publishers included, as core counts them), from one search facet."""
+    search_context = {key: context[key] for key in ("user", "auth_user_obj") if key in context}
+    found = tk.get_action("package_search")(search_context, {
+        "q": "", "fq": "+dataset_type:" + DATASET_TYPE, "rows": 0, "include_private": True,
+        "facet": "true", "facet.field": ["owner_org"], "facet.limit": -1})
+    return dict(found["facets"].get("owner_org", {}))
 
 
 def _standard_organization(data_dict: dict) -> dict:

@@ -9,11 +9,17 @@
   (``frequency``, ``temporal_coverage``, ``spatial_coverage``) stay the source: these extras
   are derived on output and dropped on input (``without_mirrored_extras``), so a
   ``package_show`` -> ``package_update`` round trip changes nothing.
+* The nested ``organization`` carries its ``publisher_type``, as ``organization_show`` and
+  ``organization_list`` give it (core nests the organisation's columns only).
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Optional
+
+import ckan.model as model
+
+from ..publishers import types
 
 __all__ = ["MIRRORED_EXTRAS", "complete_dataset", "without_mirrored_extras"]
 
@@ -74,10 +80,19 @@ def complete_dataset(pkg: dict) -> dict:
     extras += [{"key": key, "value": value} for key, value in _mirrored(pkg).items()
                if value is not None]
     pkg["extras"] = extras
+    _add_publisher_type(pkg.get("organization"))
     for resource in pkg["resources"]:
         for key in RESOURCE_KEYS:
             resource.setdefault(key, None)
     return pkg
+
+
+def _add_publisher_type(organization: Any) -> None:
+    if not isinstance(organization, dict) or "publisher_type" in organization:
+        return
+    group = model.Group.get(organization.get("id")) if organization.get("id") else None
+    organization["publisher_type"] = (
+        types.publisher_type_of(group.type, group.extras) if group is not None else None)
 
 
 def without_mirrored_extras(data_dict: dict) -> dict:

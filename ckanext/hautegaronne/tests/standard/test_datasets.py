@@ -126,3 +126,19 @@ def test_the_edit_form_saved_as_shown_changes_nothing(app):
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     after = _api(app, "package_show", id=dataset["name"])
     assert _comparable(after) == _comparable(before)
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_a_datasets_organization_carries_its_publisher_type(app):
+    """Standard clients read the publisher's kind in the dataset's nested organisation, as
+    organization_show gives it, whether the dataset comes from the database or the index."""
+    org = factories.publisher("roques")
+    created = _dataset(org)
+    shown = _api(app, "package_show", id=created["name"])
+    assert (shown["organization"]["type"], shown["organization"]["publisher_type"]) == (
+        "organization", "commune")
+    [found] = _api(app, "package_search", q=f"name:{created['name']}")["results"]
+    assert found["organization"]["publisher_type"] == "commune"
+    # a package_show -> package_update round trip keeps working with the added key
+    app.post("/api/3/action/package_update", json=shown, headers=_admin(org)["headers"],
+             status=200)

@@ -158,3 +158,35 @@ def test_migrate_makes_former_typed_publishers_organizations(cli):
     assert found["organization"]["type"] == "organization"
     again = cli.invoke(ckan, ["hautegaronne", "publishers", "migrate"])
     assert "0 organisations migrated" in again.output
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_organization_list_counts_datasets_not_harvest_sources(app):
+    """A harvest source is a package of type harvest that its publisher owns: CKAN clients
+    read package_count as the publisher's datasets, as /producteurs shows them."""
+    created = _create_all()
+    commune = created["commune"]
+    context = dcat_factories.sysadmin_context()
+    for private in (False, False, True):
+        tk.get_action("package_create")(dict(context), dcat_factories.dataset_fields(
+            commune, private=private))
+    tk.get_action("harvest_source_create")(dict(context), {
+        "name": "catalogue-roques", "title": "Catalogue de Roques", "frequency": "MANUAL",
+        "url": "https://data.roques.example.org/catalog.rdf",
+        "source_type": "hautegaronne_dcat", "owner_org": commune["id"]})
+
+    def counts(headers=None) -> dict:
+        listed = app.get("/api/3/action/organization_list", headers=headers,
+                         query_string={"all_fields": "true"}, status=200).json["result"]
+        return {org["name"]: org["package_count"] for org in listed}
+
+    assert counts()["roques-31458"] == 2  # anonymous: the public datasets
+    assert counts()["archives"] == 0
+    member = factories.User()
+    tk.get_action("organization_member_create")(dict(context), {
+        "id": commune["id"], "username": member["name"], "role": "member"})
+    token = factories.APIToken(user=member["name"])["token"]
+    assert counts({"Authorization": token})["roques-31458"] == 3  # its private one too
+    assert _api(app, "organization_show", id="roques-31458")["package_count"] == 2
+    directory = app.get("/producteurs", status=200).get_data(as_text=True)
+    assert "roques-31458" in directory
