@@ -137,7 +137,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         return tabular_status.guard_link(resource_id)
 
     def after_upload(self, context: dict, resource_dict: dict, dataset_dict: dict) -> None:
-        column_types.after_load(resource_dict["id"])
+        column_types.after_load(context, resource_dict["id"])
 
 
 class HautegaronneDatastorePlugin(p.SingletonPlugin):
