@@ -264,7 +264,9 @@ def _load(job_input: dict, logger: logging.Logger) -> None:
             loader.create_column_indexes(fields=fields, resource_id=resource["id"],
                                          logger=logger)
         tk.get_action("resource_patch")({"ignore_auth": True, "user": _site_user()},
-                                        {"id": resource["id"], "hash": file_hash})
+                                        {"id": resource["id"], "hash": file_hash,
+                                         # as xloader records it (no excerpt loads here)
+                                         "datastore_contains_all_records_of_source_file": True})
         _report(job_input, "complete", typed=True)
     finally:
         handle.close()
