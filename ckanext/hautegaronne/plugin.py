@@ -27,6 +27,7 @@ from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
 from .tabular import column_types
 from .tabular import exports as tabular_exports
+from .tabular import geojson_export
 from .tabular import settings as tabular_settings
 from .tabular import status as tabular_status
 from .theme import search as theme_search
@@ -88,7 +89,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         return [*theme_views.get_blueprints(), *theme_sitemap.get_blueprints(),
                 *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(),
-                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
+                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints(),
+                *geojson_export.get_blueprints()]
 
     # IMiddleware (every per-request hook, in the order middleware.py states)
 
@@ -136,7 +138,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         return tabular_status.guard_link(resource_id)
 
     def after_upload(self, context: dict, resource_dict: dict, dataset_dict: dict) -> None:
-        column_types.after_load(resource_dict["id"])
+        column_types.after_load(context, resource_dict["id"])
 
 
 class HautegaronneDatastorePlugin(p.SingletonPlugin):

@@ -38,4 +38,6 @@ def datastore_create(original_action, context: dict, data_dict: dict) -> Any:
 
 
 def get_actions() -> dict:
-    return {"datastore_create": datastore_create}
+    from . import load_job
+
+    return {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit}

@@ -92,27 +92,37 @@ def _using(column: str, type_: str) -> str:
             f"ELSE {_cell(column)}::date END")
 
 
-def _alter(engine, table: str, types: dict[str, str]) -> None:
-    clauses = ", ".join(f"ALTER COLUMN {_quote(c)} TYPE {t} USING {_using(c, t)}"
-                        for c, t in types.items())
+def full_text_clause(columns: list[str]) -> str:
+    """The ALTER TABLE clause filling CKAN's full-text column from the row's cells as CKAN's
+    trigger does (the database's default text search configuration, French here): in the
+    same rewrite as the typing, USING reading the cells as loaded."""
+    cells = " || ' ' || ".join(f"coalesce({_quote(c)}, '')" for c in columns) or "''"
+    return f"ALTER COLUMN _full_text TYPE tsvector USING to_tsvector({cells})"
+
+
+def _alter(engine, table: str, types: dict[str, str], extra: tuple[str, ...] = ()) -> None:
+    clauses = ", ".join([f"ALTER COLUMN {_quote(c)} TYPE {t} USING {_using(c, t)}"
+                         for c, t in types.items()] + list(extra))
     with engine.begin() as connection:
         connection.execute(sa.text(f"ALTER TABLE {_quote(table)} {clauses}"))
 
 
-def type_columns(engine, table: str) -> dict[str, str]:
-    """Convert the table's French number and date columns (one ALTER TABLE, one rewrite);
-    returns what was converted. A value PostgreSQL still refuses (a date that does not
-    exist, 31/02/2025) sends it column by column: that column stays text, the others are
-    typed."""
+def type_columns(engine, table: str, extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Convert the table's French number and date columns (one ALTER TABLE, one rewrite,
+    with the ``extra`` clauses); returns what was converted. A value PostgreSQL still
+    refuses (a date that does not exist, 31/02/2025) sends it column by column: that column
+    stays text, the others are typed."""
     with engine.begin() as connection:
         types = guess(connection, table)
-    if not types:
+    if not types and not extra:
         return {}
     try:
-        _alter(engine, table, types)
+        _alter(engine, table, types, extra)
         return types
     except sa.exc.DBAPIError as error:
         log.info("Typing %s column by column: %s", table, error.orig)
+    if extra:
+        _alter(engine, table, {}, extra)
     converted = {}
     for column, type_ in types.items():
         try:
@@ -123,11 +133,18 @@ def type_columns(engine, table: str) -> dict[str, str]:
     return converted
 
 
-def after_load(resource_id: str) -> None:
+# Set in the context of the load report by the portal's own load, which typed the table.
+TYPED = "hautegaronne_columns_typed"
+
+
+def after_load(context: dict, resource_id: str) -> None:
     """xloader's after_upload hook: type the resource's table. It runs in the request by
     which the worker reports the table viewable, while the worker waits (before it builds
     the column indexes); a failure leaves the table as loaded, all text."""
     from ckanext.datastore.backend.postgres import get_write_engine
+
+    if context.get(TYPED):
+        return
 
     try:
         converted = type_columns(get_write_engine(), resource_id)

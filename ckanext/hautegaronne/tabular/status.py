@@ -37,7 +37,7 @@ _KNOWN_PROBLEMS = (
     (r"field definition|not a valid field name|duplicate", lambda: _(
         "A column name is empty, repeated or invalid: give every column a distinct name on "
         "the first row.")),
-    (r"extra data|missing data|unterminated|quote|delimiter|malformed", lambda: _(
+    (r"extra data|missing data|more values than|unterminated|quote|delimiter|malformed", lambda: _(
         "Some rows do not have as many cells as the header, or a quote is not closed: fix "
         "the file (same number of separators on every row) and load it again.")),
     (r"empty|no data|No rows|has no header", lambda: _(

@@ -62,3 +62,27 @@ def test_file_over_the_size_limit(publisher, tmp_path):
 
 
 # Links to private addresses are refused when saved: test_link_addresses.py.
+
+
+def test_ragged_rows(publisher, tmp_path, loading_services):
+    content = ("commune;comptage;observation\r\nRoques;1520;Route\r\n"
+               "Muret;830;Rue;en trop;encore\r\nLévignac;12;Chemin\r\n").encode("cp1252")
+    _resource, page = _failed_upload(publisher, tmp_path, "decale.csv", content)
+    assert "La ligne 3 n'a pas autant de cellules que l'en-tête (3)" in page
+    assert loading_services[1].poll() is None  # the worker goes on
+
+
+def test_a_binary_file_renamed_csv(publisher, tmp_path, loading_services):
+    content = b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(range(256)) * 40
+    _resource, page = _failed_upload(publisher, tmp_path, "tableau.csv", content)
+    assert "n'est pas un tableau au format texte" in page
+    assert loading_services[1].poll() is None
+
+
+def test_two_thousand_columns(publisher, tmp_path, loading_services):
+    header = ";".join(f"colonne {n}" for n in range(2000))
+    row = ";".join(str(n) for n in range(2000))
+    _resource, page = _failed_upload(publisher, tmp_path, "large.csv",
+                                     f"{header}\r\n{row}\r\n".encode("utf-8"))
+    assert "plus de 1 600 colonnes" in page
+    assert loading_services[1].poll() is None
