@@ -21,6 +21,8 @@ from .harvest import actions as harvest_actions
 from .harvest import auth as harvest_auth
 from .harvest import guard as harvest_guard
 from .harvest import helpers as harvest_helpers
+from .hvd import helpers as hvd_helpers
+from .hvd import validators as hvd_validators
 from .logic import chaining, structure
 from .operations import actions as operations_actions
 from .operations import search_outage
@@ -65,6 +67,7 @@ def validators() -> dict[str, Callable]:
         "publishers": publisher_validators.get_validators(),
         "publisher schema": publisher_schema.get_validators(),
         "dataset": dataset_validators.get_validators(),
+        "high-value datasets": hvd_validators.get_validators(),
         "reuses": reuse_logic.get_validators(),
     })
 
@@ -132,6 +135,7 @@ def helpers() -> dict[str, Callable]:
         "portal": portal_helpers.get_helpers(),
         "theme": theme_helpers.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
+        "high-value datasets": hvd_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),

@@ -32,7 +32,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, OWL, RDFS, SKOS
 
 from .. import vocabularies
-from . import licences, spatial
+from . import file_types, licences, spatial
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SCHEMA = "http://schema.org/"
@@ -427,6 +427,15 @@ def _choice(graph, dataset_ref, predicate, base: str, allowed: Iterable[str],
 
 
 def _format(graph, distribution) -> Optional[str]:
+    """The distribution's format as the portal stores it (a type of the EU file-type list),
+    or None: the schema refuses any other, and an unknown format must not cost the
+    harvested dataset (it is then detected from the file's extension)."""
+    text = _format_text(graph, distribution)
+    found = file_types.find(text)
+    return found.label if found else None
+
+
+def _format_text(graph, distribution) -> Optional[str]:
     for node in graph.objects(distribution, DCT["format"]):
         text = str(node).strip()
         if EU_FILE_TYPE in text:
