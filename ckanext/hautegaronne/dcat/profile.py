@@ -464,15 +464,21 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
                 g.add((standard, OWL.versionInfo, Literal(item["version"])))
 
     def _licence(self, subject, licence: dict) -> None:
+        """The licence as its IRI in the EU licence list (what the MQA counts as a licence
+        from a vocabulary), titled with data.gouv.fr's own title of it (what udata's DCAT
+        harvester and ckanext-dcat's parser match a licence node by, the IRI being unknown
+        to them), and linked to the licence's page (``skos:exactMatch``)."""
         g = self.g
-        node = URIRef(licence["url"])
+        node = URIRef(licence["eu_uri"])
         g.add((subject, DCT.license, node))
         described = self._described
         if node not in described:
             described.add(node)
             g.add((node, RDF.type, DCT.LicenseDocument))
             g.add((node, DCT.type, URIRef(licence["adms_type"])))
-            g.add((node, SKOS.exactMatch, URIRef(licence["eu_uri"])))
+            g.add((node, DCT.title, Literal(licence["title"])))
+            g.add((node, RDFS.label, Literal(licence["title"])))
+            g.add((node, SKOS.exactMatch, URIRef(licence["url"])))
             g.add((node, DCT.identifier, Literal(licence["spdx_id"])))
 
     def _typed(self, node, rdf_type) -> None:

@@ -87,8 +87,10 @@ class TestHighValueDataset:
         # Legal information of the distribution: the licence (an EU licence-list match)
         # and the rights statement.
         licence = graph.value(distribution, DCT.license)
-        assert graph.value(licence, SKOS.exactMatch) == rdflib.URIRef(
+        assert licence == rdflib.URIRef(
             "http://publications.europa.eu/resource/authority/licence/ETALAB_2_0")
+        assert graph.value(licence, SKOS.exactMatch) == rdflib.URIRef(
+            "https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
         assert (graph.value(distribution, DCT.rights), RDF.type, DCT.RightsStatement) in graph
         assert graph.value(distribution, DCAT.downloadURL) is not None  # the bulk download
         # udata tags the dataset "hvd" from the top-level category as a described theme.
