@@ -24,6 +24,7 @@ from .harvest import helpers as harvest_helpers
 from .hvd import helpers as hvd_helpers
 from .hvd import validators as hvd_validators
 from .logic import chaining, structure
+from .quality import helpers as quality_helpers
 from .operations import actions as operations_actions
 from .operations import search_outage
 from .publishers import auth as publisher_auth
@@ -136,6 +137,7 @@ def helpers() -> dict[str, Callable]:
         "theme": theme_helpers.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
         "high-value datasets": hvd_helpers.get_helpers(),
+        "metadata quality": quality_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
