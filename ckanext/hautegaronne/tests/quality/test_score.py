@@ -1,6 +1,11 @@
 """The MQA scorer on hand-computed examples (the points are the methodology's)."""
 from __future__ import annotations
 
+import pytest
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.hautegaronne import demo
 from ckanext.hautegaronne.quality import score
 
 EU = "http://publications.europa.eu/resource/authority/"
@@ -56,3 +61,13 @@ def test_an_unknown_format_or_no_resource_loses_the_distribution_points():
     odd = dict(UPLOADED_CSV, format="tableur", mimetype="")
     # access 50 + download 20 + 30 + licence 35 + size 5 = 140 (no format points)
     assert score.score(complete(resources=[odd])).points == 185 + 140
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_the_demo_catalog_averages_405():
+    list(demo.load())
+    found = tk.get_action("package_search")({}, {"q": "*:*", "rows": 1000})["results"]
+    scores = {d["name"]: score.score(d) for d in found}
+    assert len(scores) == 9
+    assert {name: s.missing for name, s in scores.items() if s.missing} == {}
+    assert sum(s.points for s in scores.values()) / len(scores) == score.MAXIMUM
