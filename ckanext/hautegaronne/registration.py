@@ -25,6 +25,9 @@ from .dataset import search_outage_guard
 from .dataset import structure
 from .dataset import validators as dataset_validators
 from .logic import chaining
+from .hvd import helpers as hvd_helpers
+from .hvd import validators as hvd_validators
+from .quality import helpers as quality_helpers
 from .operations import search_outage
 from .publishers import auth as publisher_auth
 from .publishers import bound as bound_sysadmins
@@ -68,6 +71,7 @@ def validators() -> dict[str, Callable]:
         "publishers": publisher_validators.get_validators(),
         "publisher schema": publisher_schema.get_validators(),
         "dataset": dataset_validators.get_validators(),
+        "high-value datasets": hvd_validators.get_validators(),
         "reuses": reuse_logic.get_validators(),
     })
 
@@ -137,6 +141,8 @@ def helpers() -> dict[str, Callable]:
         "theme": theme_helpers.get_helpers(),
         "dataset": dataset_helpers.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
+        "high-value datasets": hvd_helpers.get_helpers(),
+        "metadata quality": quality_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),

@@ -52,6 +52,9 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
+shown = _shown  # a refused value as messages quote it
+
+
 def is_email(text: str) -> bool:
     return len(text) <= MAX_EMAIL and _EMAIL.fullmatch(text) is not None
 
@@ -154,6 +157,29 @@ RESOURCE_URL_SCHEMES = ("http", "https", "ftp", "ftps")
 NOT_IN_IRI = re.compile(r"[\s<>\"{}|\\^`]")
 
 
+def _has_public_host(link: str) -> bool:
+    """An address's host is a host name or an IP address, with a valid port: not
+    ``javascript%3Aalert(1)`` (``http://javascript%3Aalert(1)``, which data.gouv.fr's
+    harvester refuses as an invalid URL, and with it the whole dataset)."""
+    import ipaddress
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 - raises on a port that is not a number up to 65535
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    if parts.username is not None or parts.password is not None:
+        return False
+    if re.fullmatch(rf"{_LABEL}(?:\.{_LABEL})*", host):
+        return True
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
 def resource_url(value: Any) -> Any:
     """The link of a resource: an http(s) or ftp(s) address, or the name of an uploaded
     file; no other scheme (``javascript:``, ``data:``...) and no character an address cannot
@@ -162,7 +188,8 @@ def resource_url(value: Any) -> Any:
         return value
     link = str(value)
     scheme = _URL_SCHEME.match(link)
-    if (scheme and scheme.group(1).lower() not in RESOURCE_URL_SCHEMES) or NOT_IN_IRI.search(link):
+    if ((scheme and scheme.group(1).lower() not in RESOURCE_URL_SCHEMES)
+            or NOT_IN_IRI.search(link) or (scheme and not _has_public_host(link))):
         raise tk.Invalid(tk._('Invalid link: "{value}"; enter an address starting with https:// '
                               '(or http://, ftp://), or upload a file.').format(value=_shown(value)))
     return link

@@ -20,27 +20,7 @@ LICENCE_BASE = EU_AUTHORITY + "licence/"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 IANA_MEDIA_TYPES_READ = (IANA_MEDIA_TYPES, "http://www.iana.org/assignments/media-types/")
 
-# CKAN format labels -> EU file types (the ones the portal's publishers use).
-FILE_TYPES = {
-    "CSV": "CSV", "GEOJSON": "GEOJSON", "JSON": "JSON", "XLS": "XLS", "XLSX": "XLSX",
-    "ODS": "ODS", "PDF": "PDF", "ZIP": "ZIP", "XML": "XML", "SHP": "SHP", "KML": "KML",
-    "HTML": "HTML", "TXT": "TXT", "GPKG": "GPKG", "RDF": "RDF_XML", "TTL": "RDF_TURTLE",
-    "PARQUET": "PARQUET", "API": "REST",
-}
-# EU file types whose CKAN format label differs from the code (the reverse of the above).
-_FORMAT_OF_FILE_TYPE = {eu: ckan for ckan, eu in FILE_TYPES.items() if eu != ckan}
-
-
-def file_type_iri(ckan_format: Optional[str]) -> Optional[str]:
-    """The EU file-type IRI of a CKAN format label ("csv", ".CSV"), or None."""
-    code = FILE_TYPES.get((ckan_format or "").strip().upper().lstrip("."))
-    return FILE_TYPE_BASE + code if code else None
-
-
-def format_of_file_type(code: str) -> str:
-    """The CKAN format label of an EU file-type code ("RDF_XML" -> "RDF")."""
-    code = code.upper()
-    return _FORMAT_OF_FILE_TYPE.get(code, code)
+# File types themselves (codes, labels, extensions, media types) live in dcat/file_types.csv.
 
 
 def media_type_iri(mimetype: str) -> str:

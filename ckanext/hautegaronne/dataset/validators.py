@@ -18,7 +18,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from .. import validation
 from ..harvest import fetch
-from ..dcat import spatial
+from ..dcat import file_types, spatial
 from ..dcat.licences import find_licence
 
 _ = tk._
@@ -269,6 +269,31 @@ def hautegaronne_resource_link_address(key, data, errors, context):
         errors[key].append(str(refusal))
 
 
+def hautegaronne_file_format(key, data, errors, context):
+    """A resource's format from the EU file-type vocabulary, stored as its label (``CSV``,
+    ``GeoJSON``): typed as a code, label, extension, media type or usual name ("csv;",
+    "Excel"), or detected from the file's or link's extension when left empty. A value that
+    names no type is refused (the feed would carry it as a literal, which DCAT-AP refuses).
+    An empty media type is derived from the format."""
+    if errors.get(key):
+        return
+    value = data.get(key)
+    url = data.get(key[:-1] + ("url",))
+    if _empty(value):
+        found = file_types.from_address(url if isinstance(url, str) else None)
+        data[key] = found.label if found else ""
+    else:
+        found = file_types.find(str(value))
+        if found is None:
+            errors[key].append(_('Unknown format "{value}": choose a format of the list ({examples}...).')
+                               .format(value=validation.shown(value), examples=file_types.examples()))
+            return
+        data[key] = found.label
+    mimetype_key = key[:-1] + ("mimetype",)
+    if found is not None and _empty(data.get(mimetype_key)):
+        data[mimetype_key] = found.media_type
+
+
 def hautegaronne_blank_if_missing(key, data, errors, context) -> None:
     """A resource without address stores "" (CKAN's column is not nullable), and its dict
     says so: CKAN's default views read ``resource["url"]`` (geoview failed with a 500 on
@@ -280,6 +305,7 @@ def hautegaronne_blank_if_missing(key, data, errors, context) -> None:
 def get_validators() -> dict:
     return {
         "hautegaronne_blank_if_missing": hautegaronne_blank_if_missing,
+        "hautegaronne_file_format": hautegaronne_file_format,
         "hautegaronne_choice": hautegaronne_choice,
         "hautegaronne_choices": hautegaronne_choices,
         "hautegaronne_date": hautegaronne_date,

@@ -7,7 +7,7 @@ import ckan.plugins.toolkit as tk
 import simplejson as json
 
 from .. import territory
-from . import adapter, licences, spatial
+from . import adapter, file_types, licences, spatial
 
 CATALOG_FORMATS = ("ttl", "rdf", "jsonld", "xml")
 
@@ -74,8 +74,15 @@ def hautegaronne_licence_choices(field: dict | None = None) -> list[dict]:
     return licence_choices()
 
 
+def hautegaronne_file_type_choices(field: dict | None = None) -> list[dict]:
+    """The resource formats of the form: the EU file types, described in French."""
+    return [{"value": t.label, "label": {"fr": t.label_fr, "en": t.label}}
+            for t in file_types.file_types()]
+
+
 def get_helpers() -> dict:
     return {
+        "hautegaronne_file_type_choices": hautegaronne_file_type_choices,
         "hautegaronne_spatial_choices": hautegaronne_spatial_choices,
         "hautegaronne_licence_choices": hautegaronne_licence_choices,
         "hautegaronne_publisher_catalog_url": publisher_catalog_url,

@@ -32,7 +32,7 @@ from rdflib.namespace import DCAT, DCTERMS as DCT, FOAF, OWL, RDFS, SKOS
 
 from .. import vocabularies
 from ..text import fold
-from . import licences, spatial
+from . import file_types, licences, spatial
 
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 SCHEMA = "http://schema.org/"
@@ -371,10 +371,19 @@ def _choice(graph, dataset_ref, predicate, base: str, allowed: Iterable[str],
 
 
 def _format(graph, distribution) -> Optional[str]:
+    """The distribution's format as the portal stores it (a type of the EU file-type list),
+    or None: the schema refuses any other, and an unknown format must not cost the
+    harvested dataset (it is then detected from the file's extension)."""
+    text = _format_text(graph, distribution)
+    found = file_types.find(text)
+    return found.label if found else None
+
+
+def _format_text(graph, distribution) -> Optional[str]:
     for node in graph.objects(distribution, DCT["format"]):
         text = str(node).strip()
         if EU_FILE_TYPE in text:
-            return vocabularies.format_of_file_type(text.rstrip("/").rsplit("/", 1)[-1])
+            return text.rstrip("/").rsplit("/", 1)[-1]  # the code: file_types.find knows it
         if isinstance(node, Literal) and text:
             return text.upper().lstrip(".") if len(text) <= 10 else text
         labels = _labels(graph, node)

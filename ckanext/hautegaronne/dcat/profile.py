@@ -29,10 +29,18 @@ from rdflib.namespace import RDFS, Namespace
 
 from .. import territory, validation, vocabularies
 from ..publishers import types as publisher_types
+from ..hvd import vocabulary as hvd
 from ..standard.dataset import without_mirrored_extras
-from . import licences, parse, spatial
+from . import file_types, licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+HVD_LEGISLATION = URIRef(hvd.LEGISLATION)
+HVD_SCHEME = URIRef(hvd.SCHEME)
+# The documentation of the data API every DataStore table of the portal is served by.
+DATASTORE_API_DOCUMENTATION = URIRef(
+    "https://docs.ckan.org/en/2.12/maintaining/datastore.html#the-datastore-api")
 LANGUAGE_FRA = URIRef(vocabularies.LANGUAGE_BASE + "FRA")
 THEME_SCHEME = URIRef(vocabularies.THEME_BASE.rstrip("/"))
 CONCEPT_SCHEMES = {
@@ -290,8 +298,11 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         licence = licences.find_licence(dataset_dict.get("license_id"))
         if licence:
             self._licence(dataset_ref, licence)
+        category = hvd.find(dataset_dict.get("hvd_category"))
         for resource in dataset_dict["resources"]:
-            self._distribution(resource, dataset_dict, licence)
+            self._distribution(resource, dataset_dict, licence, category)
+        if category is not None:
+            self._high_value(dataset_dict, dataset_ref, category, licence)
 
     def _organization(self, org_id: str) -> Optional[dict]:
         if org_id not in self._organizations:
@@ -431,15 +442,21 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
                 g.add((standard, OWL.versionInfo, Literal(item["version"])))
 
     def _licence(self, subject, licence: dict) -> None:
+        """The licence as its IRI in the EU licence list (what the MQA counts as a licence
+        from a vocabulary), titled with data.gouv.fr's own title of it (what udata's DCAT
+        harvester and ckanext-dcat's parser match a licence node by, the IRI being unknown
+        to them), and linked to the licence's page (``skos:exactMatch``)."""
         g = self.g
-        node = URIRef(licence["url"])
+        node = URIRef(licence["eu_uri"])
         g.add((subject, DCT.license, node))
         described = self._described
         if node not in described:
             described.add(node)
             g.add((node, RDF.type, DCT.LicenseDocument))
             g.add((node, DCT.type, URIRef(licence["adms_type"])))
-            g.add((node, SKOS.exactMatch, URIRef(licence["eu_uri"])))
+            g.add((node, DCT.title, Literal(licence["title"])))
+            g.add((node, RDFS.label, Literal(licence["title"])))
+            g.add((node, SKOS.exactMatch, URIRef(licence["url"])))
             g.add((node, DCT.identifier, Literal(licence["spdx_id"])))
 
     def _typed(self, node, rdf_type) -> None:
@@ -449,7 +466,8 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
             described.add((node, rdf_type))
             self.g.add((node, RDF.type, rdf_type))
 
-    def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence) -> None:
+    def _distribution(self, resource: dict, dataset_dict: dict, dataset_licence,
+                      category: Optional[hvd.Category] = None) -> None:
         g = self.g
         distribution = _iri(resource["uri"])
         for predicate, literal in _iso_dates(resource, RESOURCE_DATES):
@@ -464,15 +482,21 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         licence = licences.find_licence(resource.get("license")) or dataset_licence
         if licence:
             self._licence(distribution, licence)
+            self._rights(distribution, licence)
+        if category is not None:
+            g.add((distribution, DCATAP.applicableLegislation, HVD_LEGISLATION))
+            g.add((distribution, DCATAP.hvdCategory, URIRef(category.iri)))
         # Download URL for files (uploads and direct links).
         url = resource.get("url")
         if url and (resource.get("url_type") == "upload" or resource.get("format")):
             g.add((distribution, DCAT.downloadURL, _iri(url)))
         # Format and media type as IRIs of the EU and IANA vocabularies.
-        file_type = vocabularies.file_type_iri(resource.get("format"))
+        # (A value outside the vocabulary, saved before the schema refused it, is left out:
+        # DCAT-AP refuses a literal format.)
+        g.remove((distribution, DCT["format"], None))
+        file_type = file_types.find(resource.get("format"))
         if file_type:
-            g.remove((distribution, DCT["format"], None))
-            node = URIRef(file_type)
+            node = URIRef(file_type.iri)
             g.add((distribution, DCT["format"], node))
             self._typed(node, DCT.MediaTypeOrExtent)
         mimetype = (resource.get("mimetype") or "").strip()
@@ -485,7 +509,7 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         for item in dataset_dict.get("conforms_to_schema") or []:
             if isinstance(item, dict) and item.get("url"):
                 g.add((distribution, DCT.conformsTo, _iri(item["url"])))
-        if resource.get("datastore_active"):
+        if resource.get("datastore_active") and category is None:
             self._data_api(distribution, resource, licence)
 
     def _data_api(self, distribution, resource: dict, licence) -> None:
@@ -508,6 +532,93 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
             g.add((service, DCAT.servesDataset, dataset_ref))
         if licence:
             self._licence(service, licence)
+
+    def _rights(self, subject, licence: dict) -> None:
+        """``dct:rights``: the reuse conditions in words, a dct:RightsStatement shared by
+        the distributions under the same licence (legal information of DCAT-AP HVD, the
+        MQA's "rights")."""
+        site = tk.config.get("ckan.site_url", "").rstrip("/")
+        node = URIRef(f"{site}/mentions-legales#licence-{licence['id']}")
+        self.g.add((subject, DCT.rights, node))
+        if node not in self._described:
+            self._described.add(node)
+            self.g.add((node, RDF.type, DCT.RightsStatement))
+            self.g.add((node, RDFS.label, Literal(
+                f"Réutilisation libre et gratuite sous {licence['title']}"
+                + (", sous réserve de mentionner la source" if licence.get("hvd_compatible")
+                   else ", sous réserve de mentionner la source et de partager "
+                        "les bases dérivées à l'identique"), lang="fr")))
+
+    def _hvd_concept(self, category: "hvd.Category") -> URIRef:
+        """An HVD category as a described skos:Concept of the EU vocabulary."""
+        node = URIRef(category.iri)
+        if node not in self._described:
+            self._described.add(node)
+            g = self.g
+            g.add((node, RDF.type, SKOS.Concept))
+            g.add((node, SKOS.prefLabel, Literal(category.label_fr, lang="fr")))
+            g.add((node, SKOS.prefLabel, Literal(category.label_en, lang="en")))
+            g.add((node, SKOS.inScheme, HVD_SCHEME))
+            if category.broader:
+                g.add((node, SKOS.broader, URIRef(category.broader)))
+            if HVD_SCHEME not in self._described:
+                self._described.add(HVD_SCHEME)
+                g.add((HVD_SCHEME, RDF.type, SKOS.ConceptScheme))
+                for lang, title in hvd.SCHEME_TITLES.items():
+                    g.add((HVD_SCHEME, DCT.title, Literal(title, lang=lang)))
+            if HVD_LEGISLATION not in self._described:
+                self._described.add(HVD_LEGISLATION)
+                g.add((HVD_LEGISLATION, RDF.type, ELI.LegalResource))
+                g.add((HVD_LEGISLATION, DCT.title, Literal(hvd.LEGISLATION_TITLE, lang="fr")))
+        return node
+
+    def _high_value(self, dataset_dict: dict, dataset_ref, category: "hvd.Category",
+                    licence) -> None:
+        """What DCAT-AP HVD asks of a high-value dataset: the applicable legislation and
+        the category on the dataset, its distributions and its data service (the portal's
+        DataStore API: endpoint, documentation, contact point, licence and rights). The
+        category's top level is also a theme, described: udata (data.gouv.fr) tags a
+        dataset "hvd" from such a theme, and DCAT-AP wants every theme a skos:Concept."""
+        g = self.g
+        g.add((dataset_ref, DCATAP.applicableLegislation, HVD_LEGISLATION))
+        g.add((dataset_ref, DCATAP.hvdCategory, self._hvd_concept(category)))
+        g.add((dataset_ref, DCAT.theme, self._hvd_concept(hvd.top_of(category))))
+
+        site = tk.config.get("ckan.site_url", "").rstrip("/")
+        page = self._dataset_page(dataset_dict["name"]) if dataset_dict.get("name") else \
+            f"{site}/dataset/{dataset_dict['id']}"
+        service = URIRef(page + "#api")
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCT.title, Literal(
+            f"API de données : {dataset_dict.get('title') or dataset_dict['id']}", lang="fr")))
+        endpoint = URIRef(f"{site}/api/3/action/datastore_search")
+        description = URIRef(f"{site}/api/3/action/help_show?name=datastore_search")
+        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCAT.endpointDescription, description))
+        for node in (endpoint, description):
+            self._typed(node, RDFS.Resource)
+        g.add((service, FOAF.page, DATASTORE_API_DOCUMENTATION))
+        # DCAT-AP HVD 2.2.0's shapes spell the documentation property foaf:Page (their
+        # release's typo, fixed in 3.0.0): both, so that either release validates.
+        g.add((service, FOAF.Page, DATASTORE_API_DOCUMENTATION))
+        self._typed(DATASTORE_API_DOCUMENTATION, FOAF.Document)
+        g.add((service, DCAT.servesDataset, dataset_ref))
+        g.add((service, DCATAP.applicableLegislation, HVD_LEGISLATION))
+        g.add((service, DCATAP.hvdCategory, URIRef(category.iri)))
+        for contact in g.objects(dataset_ref, DCAT.contactPoint):
+            g.add((service, DCAT.contactPoint, contact))
+            # DCAT-AP HVD's range constraints: addresses are rdfs:Resource.
+            for address in g.objects(contact, VCARD.hasEmail):
+                self._typed(address, RDFS.Resource)
+        for distribution in g.objects(dataset_ref, DCAT.distribution):
+            for address in g.objects(distribution, DCAT.accessURL):
+                self._typed(address, RDFS.Resource)
+        if licence:
+            self._licence(service, licence)
+            self._rights(service, licence)
+        for resource in dataset_dict.get("resources") or []:
+            if resource.get("datastore_active"):
+                g.add((_iri(resource["uri"]), DCAT.accessService, service))
 
     # ---------------------------------------------------------------- catalog
 

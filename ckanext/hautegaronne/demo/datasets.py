@@ -20,6 +20,7 @@ from ..publishers.types import org_name_for
 THEME = vocabularies.THEME_BASE
 FREQ = vocabularies.FREQUENCY_BASE
 SCHEMAS = "https://schema.data.gouv.fr/"
+HVD = "http://data.europa.eu/bna/"
 ROADS = ["RD820", "RD813", "RD632", "RD120", "RD2", "RD916", "RD817", "RD4", "RD1", "RD15"]
 STATUSES = ["permanent", "tournant", "exceptionnel"]
 GENERATED = ("\n\n*Données générées pour la démonstration du portail : elles ont la forme des "
@@ -112,6 +113,8 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             "contact": [{"name": "Direction des routes",
                          "email": "routes.opendata@haute-garonne.example.org"}],
             "identifier": "comptages-routiers@data.haute-garonne.fr",
+            # High-value dataset (Regulation 2023/138): Mobility, transport networks.
+            "hvd_category": HVD + "c_4b74ea13",
             "conforms_to_schema": [{"name": "etalab/schema-comptage-mobilites",
                                     "url": SCHEMAS + "etalab/schema-comptage-mobilites/"}],
         }, [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from ckanext.hautegaronne import text, validation, vocabularies
-from ckanext.hautegaronne.dcat import licences
+from ckanext.hautegaronne.dcat import file_types, licences
 from ckanext.hautegaronne.publishers import types
 
 PACKAGE = Path(vocabularies.__file__).parent
@@ -45,13 +45,14 @@ def test_licence_names_are_spelt_only_in_the_licence_register():
 @pytest.mark.parametrize("ckan_format,code", [
     ("CSV", "CSV"), (".csv", "CSV"), ("rdf", "RDF_XML"), ("TTL", "RDF_TURTLE"), ("API", "REST")])
 def test_file_types_both_ways(ckan_format, code):
-    assert vocabularies.file_type_iri(ckan_format) == vocabularies.FILE_TYPE_BASE + code
-    assert vocabularies.format_of_file_type(code) == ckan_format.upper().lstrip(".")
+    assert file_types.find(ckan_format).iri == vocabularies.FILE_TYPE_BASE + code
+    assert file_types.find(code) == file_types.find(ckan_format)
 
 
 def test_unknown_format_has_no_file_type():
-    assert vocabularies.file_type_iri("DOCX") is None
-    assert vocabularies.file_type_iri(None) is None
+    assert file_types.find("<b>CSV</b>") is None
+    assert file_types.find("tableur") is None
+    assert file_types.find(None) is None
 
 
 @pytest.mark.parametrize("iri,media_type", [

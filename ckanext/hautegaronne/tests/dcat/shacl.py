@@ -33,6 +33,14 @@ def shapes() -> rdflib.Graph:
 
 
 @functools.cache
+def hvd_shapes(release: str) -> rdflib.Graph:
+    """The DCAT-AP HVD shapes of a release (``3.0.0`` or ``2.2.0``), all constraints
+    (``hvd-SHACL-full.ttl``: base, ranges and usage notes). They target every dataset of
+    the graph: validate a graph of high-value datasets only."""
+    return rdflib.Graph().parse(DCAT_AP_DIR / "hvd" / release / "hvd-SHACL-full.ttl")
+
+
+@functools.cache
 def vocabularies() -> rdflib.Graph:
     graph = rdflib.Graph()
     for path in sorted((DCAT_AP_DIR / "vocabularies").iterdir()):
@@ -40,14 +48,14 @@ def vocabularies() -> rdflib.Graph:
     return graph
 
 
-def violations(data: rdflib.Graph) -> list[dict]:
+def violations(data: rdflib.Graph, shape_graph: rdflib.Graph | None = None) -> list[dict]:
     """The SHACL violations of a graph (warnings and infos are not violations)."""
     merged = rdflib.Graph()
     for triple in vocabularies():
         merged.add(triple)
     for triple in data:
         merged.add(triple)
-    _, report, _ = validate(merged, shacl_graph=shapes(), inference="none",
+    _, report, _ = validate(merged, shacl_graph=shapes() if shape_graph is None else shape_graph, inference="none",
                             abort_on_first=False, allow_warnings=True)
     found = []
     for result in report.subjects(rdflib.RDF.type, SH.ValidationResult):

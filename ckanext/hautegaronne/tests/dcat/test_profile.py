@@ -16,8 +16,10 @@ GSP = rdflib.Namespace("http://www.opengis.net/ont/geosparql#")
 HYDRA = rdflib.Namespace("http://www.w3.org/ns/hydra/core#")
 ADMS = rdflib.Namespace("http://www.w3.org/ns/adms#")
 EU = "http://publications.europa.eu/resource/authority/"
-ETALAB = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
-ODBL = URIRef("http://opendatacommons.org/licenses/odbl/")
+# Licences as EU licence-list IRIs (the MQA's vocabulary), linked to their pages.
+ETALAB = URIRef("http://publications.europa.eu/resource/authority/licence/ETALAB_2_0")
+ODBL = URIRef("http://publications.europa.eu/resource/authority/licence/ODC_BL")
+ETALAB_PAGE = URIRef("https://www.etalab.gouv.fr/licence-ouverte-open-licence/")
 
 
 def _graph(response, fmt: str = "turtle") -> rdflib.Graph:
@@ -77,7 +79,8 @@ class TestFeed:
 
         # Licence on the dataset and on every distribution, linked to the EU list.
         assert graph.value(ref, DCT.license) == ETALAB
-        assert graph.value(ETALAB, SKOS.exactMatch) == URIRef(EU + "licence/ETALAB_2_0")
+        assert graph.value(ETALAB, SKOS.exactMatch) == ETALAB_PAGE
+        assert str(graph.value(ETALAB, DCT.title)) == "Licence Ouverte / Open Licence version 2.0"
         licences = {str(graph.value(d, DCT.title)): graph.value(d, DCT.license)
                     for d in graph.objects(ref, DCAT.distribution)}
         assert licences == {"Équipements (CSV)": ETALAB, "Carte": ODBL}

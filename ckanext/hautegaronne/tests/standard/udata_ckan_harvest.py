@@ -1,7 +1,9 @@
 """Harvest a CKAN portal with udata's own CKAN backend, as data.gouv.fr does.
 
 Run by test_ckan_clients.py with the Python of udata's virtualenv (udata and mongomock, see
-udata-requirements.txt), never imported by CKAN: ``python udata_ckan_harvest.py URL``.
+udata-requirements.txt), never imported by CKAN: ``python udata_ckan_harvest.py URL``; with
+``dcat`` as second argument, udata's DCAT backend harvests URL (a catalog) instead
+(tests/hvd/test_national.py).
 udata's database is an in-memory MongoDB (mongomock); its only traffic is to URL.
 Prints a JSON report: the job's status and errors, each item's status and errors, and for
 each harvested dataset what data.gouv.fr would publish of it.
@@ -28,7 +30,7 @@ class Settings:
     SEND_MAIL = False
     AUTO_INDEX = False
     PLUGINS = []
-    HARVESTER_BACKENDS = ["ckan"]
+    HARVESTER_BACKENDS = ["ckan", "dcat"]
     URLS_ALLOW_LOCAL = True  # the portal under test listens on 127.0.0.1 only
     URLS_ALLOW_PRIVATE = False
     URLS_RESOLVE_HOSTNAME = False  # no DNS lookups: the only traffic is to the portal
@@ -43,7 +45,7 @@ LICENCES = [
 ]
 
 
-def harvest(url: str) -> dict:
+def harvest(url: str, backend: str = "ckan") -> dict:
     from udata.app import create_app, standalone
 
     app = standalone(create_app("udata.settings.Defaults", override=Settings))
@@ -61,7 +63,7 @@ def harvest(url: str) -> dict:
             License.objects.create(**licence)
         owner = Organization.objects.create(name="data.gouv.fr test",
                                             description="The harvesting organisation.")
-        source = HarvestSource.objects.create(name="Haute-Garonne", url=url, backend="ckan",
+        source = HarvestSource.objects.create(name="Haute-Garonne", url=url, backend=backend,
                                               organization=owner)
         actions.run(source)
         job = HarvestJob.objects(source=source).order_by("-created").first()
@@ -69,7 +71,8 @@ def harvest(url: str) -> dict:
         for dataset in Dataset.objects:
             temporal = dataset.temporal_coverage
             datasets.append({
-                "ckan_name": dataset.harvest.ckan_name if dataset.harvest else None,
+                "ckan_name": getattr(dataset.harvest, "ckan_name", None),
+                "remote_id": getattr(dataset.harvest, "remote_id", None),
                 "title": dataset.title,
                 "description": dataset.description,
                 "license": dataset.license.id if dataset.license else None,
@@ -91,4 +94,4 @@ def harvest(url: str) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(harvest(sys.argv[1]), default=str))
+    print(json.dumps(harvest(*sys.argv[1:3]), default=str))

@@ -1,0 +1,71 @@
+"""Validators of the high-value dataset category (registered by registration.py)."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ..dcat.licences import DEFAULT_LICENCE_ID, find_licence
+from . import vocabulary
+
+_ = tk._
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [], tk.missing)
+
+
+def qualifying_licence(licence: dict) -> bool:
+    """CC BY 4.0 or a licence at least as open (Article 4 of Regulation 2023/138): the
+    portal's licence list says which of its licences are (``hvd_compatible``: the Licence
+    Ouverte 2.0 asks only for attribution, like CC BY 4.0; the ODbL adds share-alike)."""
+    return bool(licence.get("hvd_compatible"))
+
+
+def hautegaronne_hvd_category(key, data, errors, context):
+    """The HVD category: a most detailed concept of the EU vocabulary (IRI or code), stored
+    as its IRI; a dataset that has one must be under a qualifying licence, and so must its
+    resources that have a licence of their own."""
+    value = data.get(key)
+    if _empty(value):
+        data[key] = ""
+        return
+    category = vocabulary.find(value if isinstance(value, str) else "")
+    if category is None:
+        errors[key].append(_('Unknown high-value dataset category "{value}": choose one of '
+                             'the proposed categories.').format(value=str(value)[:80]))
+        return
+    if not vocabulary.is_most_detailed(category):
+        errors[key].append(_('"{label}" is a whole category: choose the most detailed '
+                             'subdivision that describes the data.').format(
+                                 label=category.label(_language())))
+        return
+    data[key] = category.iri
+
+    licence_key = ("license_id",)
+    licence = find_licence(str(data.get(licence_key) or DEFAULT_LICENCE_ID).strip())
+    if licence is not None and not qualifying_licence(licence):
+        errors.setdefault(licence_key, []).append(_licence_refusal(licence))
+    for data_key, value in list(data.items()):
+        if len(data_key) == 3 and data_key[0] == "resources" and data_key[2] == "license":
+            licence = find_licence(str(value).strip()) if not _empty(value) else None
+            if licence is not None and not qualifying_licence(licence):
+                errors.setdefault(data_key, []).append(_licence_refusal(licence))
+
+
+def _language() -> str:
+    try:
+        return tk.h.lang() or "fr"
+    except (RuntimeError, AttributeError, TypeError):  # outside a request
+        return "fr"
+
+
+def _licence_refusal(licence: dict) -> str:
+    return _('A high-value dataset must be published under CC BY 4.0 or a licence at least '
+             'as open: "{licence}" is not (it adds conditions to reuse). Choose the Licence '
+             'Ouverte 2.0, or remove the high-value dataset category.').format(
+                 licence=licence["title"])
+
+
+def get_validators() -> dict:
+    return {"hautegaronne_hvd_category": hautegaronne_hvd_category}

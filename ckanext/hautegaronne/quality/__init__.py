@@ -1,0 +1,1 @@
+"""Metadata quality: the data.europa.eu MQA score of a dataset, computed by the portal."""
