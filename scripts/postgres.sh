@@ -49,7 +49,8 @@ start() {
   port_in_use "$PG_PORT" && die "PostgreSQL: port $PG_PORT on 127.0.0.1 is already taken by another program (set PG_PORT); see $PG_LOGFILE"
   [ -f "$PG_DATA/PG_VERSION" ] || init_cluster
   touch "$PG_LOGFILE"; chown "$PG_OWNER" "$PG_LOGFILE" 2>/dev/null || true
-  as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOGFILE" -w -t 60 start >/dev/null \
+  # The port given at start wins over the one initdb wrote: PG_PORT may change later.
+  as_owner "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOGFILE" -o "-p $PG_PORT" -w -t 60 start >/dev/null \
     || die "PostgreSQL failed to start; see $PG_LOGFILE"
   say "PostgreSQL: listening on 127.0.0.1:$PG_PORT"
 }
