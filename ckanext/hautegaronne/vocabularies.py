@@ -20,7 +20,7 @@ LICENCE_BASE = EU_AUTHORITY + "licence/"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
 IANA_MEDIA_TYPES_READ = (IANA_MEDIA_TYPES, "http://www.iana.org/assignments/media-types/")
 
-# File types themselves (codes, labels, extensions, media types) live in dcat/file_types.csv.
+# File types themselves (codes, labels, extensions, media types): dcat/file_types.
 
 
 def media_type_iri(mimetype: str) -> str:

@@ -24,10 +24,10 @@ from typing import Callable, NamedTuple, Optional
 
 import ckan.plugins.toolkit as tk
 
+from .. import vocabularies
 from ..dcat import file_types, licences
 
 MAXIMUM = 405
-EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"
 _MEDIA_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+")
 
 
@@ -106,7 +106,7 @@ def _dataset_criteria(dataset: dict) -> set[str]:
     rights = dataset.get("access_rights")
     if _filled(rights):
         met.add("access_rights")
-        if str(rights).startswith(EU_AUTHORITY + "access-right/"):
+        if str(rights).startswith(vocabularies.ACCESS_RIGHT_BASE):
             met.add("access_rights_vocabulary")
     organization = dataset.get("organization") or {}
     if any(isinstance(c, dict) and (c.get("name") or c.get("email"))

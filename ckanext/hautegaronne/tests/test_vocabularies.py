@@ -1,5 +1,5 @@
-"""One home per vocabulary: the EU authority tables, the IANA media types, the file types
-and their reverse (vocabularies.py), the ADMS publisher types (publishers/types.py), the
+"""One home per vocabulary: the EU authority tables, the IANA media types (vocabularies.py), the file types
+(dcat/file_types.csv), the ADMS publisher types (publishers/types.py), the
 licences' names (dcat/licences.json), the text folding (text.py)."""
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _modules_spelling(literal: str) -> list[str]:
     ("publications.europa.eu/resource/authority", "vocabularies.py"),
     ("iana.org/assignments/media-types", "vocabularies.py"),
     ("purl.org/adms/publishertype", "publishers/types.py"),
-    ('"RDF_TURTLE"', "vocabularies.py"),
+    ("file_types.csv", "dcat/file_types.py"),
     ("unicodedata.combining", "text.py"),
 ])
 def test_each_base_iri_and_table_is_spelt_in_one_module(literal, home):
