@@ -309,14 +309,13 @@ def _download(resource: dict, target, logger: logging.Logger) -> str:
             raise LoadError(_("The file's address was refused: {reason}").format(
                 reason=str(refusal)))
         session = fetch.guarded_session()
-        session.max_redirects = int(tk.config.get(
-            "ckanext.hautegaronne.harvest.max_redirects", 5))
+        session.max_redirects = tk.config.get("ckanext.hautegaronne.harvest.max_redirects")
         headers = {}
     logger.info("Fetching from: %s", url)
     limit = _max_bytes()
     digest = hashlib.md5(usedforsecurity=False)
     length = 0
-    timeout = float(tk.config.get("ckanext.hautegaronne.harvest.timeout", 30))
+    timeout = float(tk.config.get("ckanext.hautegaronne.harvest.timeout"))
     try:
         with session.get(url, headers=headers, stream=True, timeout=(timeout, timeout)) as response:
             if response.status_code >= 400:
