@@ -115,6 +115,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
 
+    def before_dataset_index(self, pkg_dict: dict) -> dict:
+        return theme_search.before_dataset_index(pkg_dict)
+
     def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
         standard_dataset.complete_dataset(pkg_dict)
 
