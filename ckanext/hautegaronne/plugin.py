@@ -126,6 +126,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     def dataset_facets(self, facets_dict, package_type: str):
         return theme_search.dataset_facets(facets_dict, package_type)
 
+    def organization_facets(self, facets_dict, organization_type: str, package_type):
+        return theme_search.organization_facets(facets_dict)
+
     # IDCATRDFHarvester (ckanext-dcat's stock harvesters fetch through the address guard)
 
     def before_download(self, url, harvest_job):

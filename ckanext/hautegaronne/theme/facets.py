@@ -107,9 +107,10 @@ def index_fields(pkg_dict: dict) -> dict:
     return pkg_dict
 
 
-def dataset_facets(facets_dict: dict) -> OrderedDict:
-    """The facets of the dataset search, in the order the public reads them. CKAN's
-    groups are the portal's reuses (their own page), not a way to narrow datasets."""
+def dataset_facets(facets_dict: dict, publisher_page: bool = False) -> OrderedDict:
+    """The facets of the dataset search, in the order the public reads them (on a
+    publisher's page, without the publisher and its type). CKAN's groups are the portal's
+    reuses (their own page), not a way to narrow datasets."""
     facets = OrderedDict([
         (THEME, tk._("Themes")),
         (PUBLISHER_TYPE, tk._("Publisher type")),
@@ -124,6 +125,9 @@ def dataset_facets(facets_dict: dict) -> OrderedDict:
     for name, title in facets_dict.items():
         if name not in facets and name != "groups":
             facets[name] = title
+    if publisher_page:
+        facets.pop("organization")
+        facets.pop(PUBLISHER_TYPE)
     return facets
 
 

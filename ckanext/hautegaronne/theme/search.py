@@ -49,3 +49,8 @@ def dataset_facets(facets_dict: dict, package_type: str) -> dict:
         facets_dict.pop("groups", None)
         return facets_dict
     return facets.dataset_facets(facets_dict)
+
+
+def organization_facets(facets_dict: dict) -> dict:
+    """A publisher's page: the same facets, less those that would only name itself."""
+    return facets.dataset_facets(facets_dict, publisher_page=True)

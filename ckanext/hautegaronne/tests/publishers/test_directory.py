@@ -107,3 +107,11 @@ def test_harvest_instructions_only_for_the_publishers_admins(app, publishers):
     assert steps in unescape(as_admin.get_data(as_text=True))
     as_outsider = app.get(url, headers={"Authorization": factories.APIToken(user=outsider["name"])["token"]})
     assert steps not in unescape(as_outsider.get_data(as_text=True))
+
+
+def test_publisher_page_narrows_its_datasets_by_the_portals_facets(app, publishers):
+    html = _html(app, f"/organization/{publishers['31458']}")
+    for title in ("Thèmes", "Territoire", "Fréquence de mise à jour", "Formats"):
+        assert re.search(r'<i class="fa fa-filter"></i>\s*' + title + r"\s*</h2>", html), title
+    assert "Type de producteur</h2>" not in html
+    assert "Groupes" not in html

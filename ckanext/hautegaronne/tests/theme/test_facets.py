@@ -71,7 +71,7 @@ def test_each_theme_card_leads_to_its_datasets_by_its_french_name(app, catalogue
     page = _html(app, cards["Transports"])
     assert _found(page) == {"roques-comptages"}
     # the filter shown is the theme's French name, not its IRI
-    assert re.search(r'<span class="facet">Thèmes\s*:</span>\s*<span class="filtered pill">Transports<', page)
+    assert re.search(r'<span class="facet">Thèmes\s*:</span>\s*<span class="filtered pill">\s*Transports\s*<', page)
     assert "data-theme/TRAN" not in page
     assert _found(_html(app, cards["Environnement"])) == {"cartes-bruit"}
 
