@@ -120,10 +120,11 @@ def dataset_facets(facets_dict: dict, publisher_page: bool = False) -> OrderedDi
         (SCHEMA, tk._("Data schema")),
         ("res_format", tk._("Formats")),
         ("license_id", tk._("Licences")),
-        ("tags", tk._("Keywords")),
     ])
+    # Other plugins' facets follow; CKAN's keywords are not offered: the themes narrow
+    # by subject, and each facet box costs the search page (bench/page_cost.py).
     for name, title in facets_dict.items():
-        if name not in facets and name != "groups":
+        if name not in facets and name not in ("groups", "tags"):
             facets[name] = title
     if publisher_page:
         facets.pop("organization")
