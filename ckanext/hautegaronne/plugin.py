@@ -116,6 +116,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_search(self, search_results: dict, search_params: dict) -> dict:
         return theme_search.after_dataset_search(search_results, search_params)
 
+    def before_dataset_index(self, pkg_dict: dict) -> dict:
+        return theme_search.before_dataset_index(pkg_dict)
+
     def after_dataset_show(self, context: dict, pkg_dict: dict) -> None:
         standard_dataset.complete_dataset(pkg_dict)
 
@@ -123,6 +126,9 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def dataset_facets(self, facets_dict, package_type: str):
         return theme_search.dataset_facets(facets_dict, package_type)
+
+    def organization_facets(self, facets_dict, organization_type: str, package_type):
+        return theme_search.organization_facets(facets_dict)
 
     # IDCATRDFHarvester (ckanext-dcat's stock harvesters fetch through the address guard)
 

@@ -31,6 +31,7 @@ from .quality import helpers as quality_helpers
 from .operations import search_outage
 from .publishers import auth as publisher_auth
 from .publishers import bound as bound_sysadmins
+from .publishers import directory as publisher_directory
 from .publishers import identity as publisher_identity
 from .publishers import private_datasets
 from .publishers import schema as publisher_schema
@@ -42,7 +43,9 @@ from .tabular import actions as tabular_actions
 from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
 from .tabular import views as tabular_views
+from .theme import facets as search_facets
 from .theme import helpers as theme_helpers
+from .theme import usage as dataset_usage
 
 
 class DuplicateRegistration(RuntimeError):
@@ -147,6 +150,9 @@ def helpers() -> dict[str, Callable]:
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
+        "search facets": search_facets.get_helpers(),
+        "dataset usage": dataset_usage.get_helpers(),
+        "publisher directory": publisher_directory.get_helpers(),
     })
 
 

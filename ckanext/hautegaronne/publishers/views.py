@@ -6,6 +6,7 @@ from flask import Blueprint, redirect
 import ckan.plugins.toolkit as tk
 
 from .. import territory as ref
+from . import directory as directory_listing
 from . import onboarding, types
 
 __all__ = ["publishers", "get_blueprints"]
@@ -24,11 +25,17 @@ def _sections() -> list[tuple[str, tuple[str, ...]]]:
 
 
 def directory():
-    rows = onboarding.publishers()
+    filters = directory_listing.filters_from(tk.request.args)
+    rows = directory_listing.listing(filters)
     sections = [{"title": title, "publishers": [r for r in rows if r["publisher_type"] in kinds]}
                 for title, kinds in _sections()]
-    return tk.render("publishers/directory.html",
-                     {"sections": [s for s in sections if s["publishers"]], "total": len(rows)})
+    total = len(rows) if filters.active else None
+    return tk.render("publishers/directory.html", {
+        "sections": [s for s in sections if s["publishers"]],
+        "total": len(onboarding.publishers()) if filters.active else len(rows),
+        "found": total, "filters": filters,
+        "type_choices": directory_listing.type_choices(),
+        "epci_choices": directory_listing.epci_choices()})
 
 
 def _require_sysadmin() -> None:

@@ -21,6 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from .. import vocabularies
+from . import facets
 from ..operations.search_outage import SearchEngineUnavailable
 from ..publishers.types import (GENERIC_TYPE, ORGANIZATION_TYPE, PUBLISHER_TYPES,
                                 publisher_type_of)
@@ -145,7 +146,7 @@ def hautegaronne_home_themes() -> list[dict]:
                 "uri": uri,
                 "label": vocabularies.theme_label(uri, lang),
                 "count": counts[uri],
-                "url": tk.h.url_for("dataset.search", q=f'theme:"{uri}"'),
+                "url": facets.theme_search_url(uri),
             })
     themes.sort(key=lambda t: (-t["count"], t["label"]))
     return themes

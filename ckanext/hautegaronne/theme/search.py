@@ -15,7 +15,7 @@ from typing import Any
 
 import flask
 
-from . import helpers
+from . import facets, helpers
 
 # What identifies CKAN's own home search (ckan/views/home.py) among the searches of the
 # home page: its endpoint and its sort.
@@ -36,11 +36,21 @@ def after_dataset_search(search_results: dict[str, Any],
                          search_params: dict[str, Any]) -> dict[str, Any]:
     if flask.has_request_context() and flask.g.pop(_PENDING, False):
         helpers.remember_home_search(search_results)
-    return search_results
+    return facets.label_facets(search_results)
+
+
+def before_dataset_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    return facets.index_fields(pkg_dict)
 
 
 def dataset_facets(facets_dict: dict, package_type: str) -> dict:
-    """The search page's facets without CKAN's "groups": the portal's groups are its
-    reuses, which have their own page (/reutilisations), not a way to narrow datasets."""
-    facets_dict.pop("groups", None)
-    return facets_dict
+    """The search page's facets (facets.py); other dataset types keep theirs."""
+    if package_type != "dataset":
+        facets_dict.pop("groups", None)
+        return facets_dict
+    return facets.dataset_facets(facets_dict)
+
+
+def organization_facets(facets_dict: dict) -> dict:
+    """A publisher's page: the same facets, less those that would only name itself."""
+    return facets.dataset_facets(facets_dict, publisher_page=True)

@@ -1,5 +1,6 @@
-"""Each publisher's page shows the URLs of its own DCAT catalogue and how to declare it as a
-harvest source on data.gouv.fr; the URLs answer directly (data.gouv.fr fails on redirects)."""
+"""Each publisher's page shows the URLs of its own DCAT catalogue and, to its admins, how to
+declare it as a harvest source on data.gouv.fr; the URLs answer directly (data.gouv.fr fails
+on redirects)."""
 from __future__ import annotations
 
 import html
@@ -10,6 +11,9 @@ import rdflib
 import requests
 from rdflib import Literal
 from rdflib.namespace import DCTERMS as DCT
+
+from ckan.tests import factories as ckan_factories
+from ckan.tests import helpers
 
 from . import factories
 
@@ -22,8 +26,15 @@ def test_publisher_page_shows_its_own_catalogue_and_how_to_declare_it(live_porta
     for key in ("roques", "sicoval"):
         org = factories.publisher(key)
         dataset = factories.dataset(org, title=f"Équipements de {org['title']}")
+        admin = ckan_factories.User()
+        helpers.call_action("organization_member_create", {"ignore_auth": True},
+                            id=org["id"], username=admin["name"], role="admin")
+        token = ckan_factories.APIToken(user=admin["name"])["token"]
         for path in (f"/{org['type']}/{org['name']}", f"/{org['type']}/about/{org['name']}"):
-            page = requests.get(live_portal + path, allow_redirects=False, timeout=30)
+            public = html.unescape(requests.get(live_portal + path, timeout=30).text)
+            assert "Moissonneurs" not in public  # the harvest steps are for its admins
+            page = requests.get(live_portal + path, allow_redirects=False, timeout=30,
+                                headers={"Authorization": token})
             assert page.status_code == 200, path
             text = html.unescape(page.text)
             urls = re.findall(r'href="([^"]*/catalogue/[^"]*)"', page.text)

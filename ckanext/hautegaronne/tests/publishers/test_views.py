@@ -19,6 +19,7 @@ def test_directory_groups_publishers_by_type_with_dataset_counts(app):
     h.dataset(roques)
     page = app.get("/producteurs").get_data(as_text=True)
     body = page[page.index("<h1>Producteurs</h1>"):]
+    body = body[body.index("</form>"):]  # the sections, after the filters' form
     departement, epci, communes = (body.index("Département et établissements"),
                                    body.index("Intercommunalités"), body.index("Communes"))
     assert departement < body.index("Conseil départemental de la Haute-Garonne") < epci

@@ -7,6 +7,7 @@ from html.parser import HTMLParser
 
 import pytest
 
+import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.hautegaronne.tests.browser import data
@@ -147,5 +148,10 @@ def test_facet_links_are_named_by_their_visible_label(app, portal):
                      r'<span class="item-label">([^<]*)</span>', html)
     assert link and link.group(1) == link.group(2).strip()
     assert 'aria-label="Filtrer par : Formats"' in html
+    # a source, so that the harvest page has facets (empty facet boxes are not shown)
+    tk.get_action("harvest_source_create")(dict(data.site_context(), ignore_auth=True), {
+        "name": "catalogue-roques", "title": "Catalogue", "url": "https://data.example.org/catalog.rdf",
+        "source_type": "hautegaronne_dcat", "owner_org": portal["roques"]["id"],
+        "frequency": "MANUAL"})
     harvest = app.get("/harvest").get_data(as_text=True)
     assert "Fréquence" in harvest and "Frequency" not in harvest
