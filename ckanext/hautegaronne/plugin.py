@@ -24,6 +24,7 @@ from .monitoring import views as monitoring_views
 from .operations import views as operations_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
+from .publishing import views as publishing_views
 from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
 from .tabular import column_types
@@ -89,7 +90,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         return [*theme_views.get_blueprints(), *theme_sitemap.get_blueprints(),
                 *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
-                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
+                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints(),
+                *publishing_views.get_blueprints()]
 
     # IMiddleware
 

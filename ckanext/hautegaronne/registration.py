@@ -29,6 +29,8 @@ from .publishers import bound as bound_sysadmins
 from .publishers import identity as publisher_identity
 from .publishers import schema as publisher_schema
 from .publishers import validators as publisher_validators
+from .publishing import helpers as publishing_helpers
+from .publishing import validators as publishing_validators
 from .reuses import helpers as reuse_helpers
 from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
@@ -66,6 +68,7 @@ def validators() -> dict[str, Callable]:
         "publisher schema": publisher_schema.get_validators(),
         "dataset": dataset_validators.get_validators(),
         "reuses": reuse_logic.get_validators(),
+        "publishing": publishing_validators.get_validators(),
     })
 
 
@@ -136,6 +139,7 @@ def helpers() -> dict[str, Callable]:
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
+        "publishing": publishing_helpers.get_helpers(),
     })
 
 
