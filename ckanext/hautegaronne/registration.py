@@ -30,6 +30,7 @@ from .publishers import identity as publisher_identity
 from .publishers import schema as publisher_schema
 from .publishers import validators as publisher_validators
 from .publishing import helpers as publishing_helpers
+from .publishing import members as publishing_members
 from .publishing import validators as publishing_validators
 from .reuses import helpers as reuse_helpers
 from .reuses import logic as reuse_logic
@@ -126,6 +127,7 @@ def actions() -> dict[str, Callable]:
         "standard API": standard,
         "reuses": reuse_logic.get_actions(),
         "tabular data": tabular_actions.get_actions(),
+        "publishing": publishing_members.get_actions(),
     })
     return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
 

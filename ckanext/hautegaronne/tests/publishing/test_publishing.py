@@ -8,12 +8,19 @@ import re
 import pytest
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.tests import factories
 
 from ckanext.hautegaronne.tests.browser import data
 from ckanext.hautegaronne.tests.theme.test_french_ui import _Texts
 
 pytestmark = pytest.mark.usefixtures("clean_all")
+
+
+def _role(org_id: str, user_id: str) -> str | None:
+    member = model.Session.query(model.Member).filter_by(
+        group_id=org_id, table_id=user_id, table_name="user", state="active").one_or_none()
+    return member.capacity if member else None
 
 
 def _token(user: dict) -> dict:
@@ -45,7 +52,7 @@ def test_dataset_page_says_each_fact_once(app, roques):
     texts = _texts(html)
     text = " ".join(texts)
     # one title, one licence, one frequency
-    assert texts.count("Comptages routiers sur les routes départementales") == 1
+    assert len(re.findall(r">\s*Comptages routiers sur les routes départementales\s*<", html)) == 1
     assert text.count("Open Data Commons Open Database License (ODbL)") == 1
     assert texts.count("Annuelle") == 1
     # last update among the key facts
@@ -84,9 +91,14 @@ def test_title_alone_makes_the_address(app, roques):
     response = app.post("/dataset/new", headers=roques["headers"], follow_redirects=False,
                         data={"title": "Équipements sportifs", "name": "", "notes": "Les stades.",
                               "owner_org": roques["org"]["id"], "private": "False",
+                              "contact-0-name": "Mairie de Roques",
+                              "contact-0-email": "mairie@roques.example.org",
+                              "temporal_coverage-0-start": "2024-01-01",
                               "save": "", "_ckan_phase": "dataset_new_1", "pkg_name": ""})
     assert response.status_code == 302
-    assert tk.get_action("package_show")({"ignore_auth": True}, {"id": "equipements-sportifs"})
+    created = tk.get_action("package_show")({"ignore_auth": True}, {"id": "equipements-sportifs"})
+    assert created["contact"] == [{"name": "Mairie de Roques", "email": "mairie@roques.example.org"}]
+    assert created["temporal_coverage"][0]["start"] == "2024-01-01"
 
 
 def test_dataset_form_is_public_by_default_with_single_groups(app, roques):
@@ -94,9 +106,13 @@ def test_dataset_form_is_public_by_default_with_single_groups(app, roques):
     assert re.search(r'<option value="False"\s+selected', html)
     assert "visible seulement des membres de votre collectivité" in html
     for group in ("temporal_coverage", "spatial_coverage", "contact"):
-        assert f'id="field-{group}"' in html
-    assert "btn-repeating-remove" not in html and 'name="repeating-add"' not in html
-    assert "Licence Ouverte 2.0" in html and "Open Database License" not in html
+        fieldset = re.search(rf'<fieldset class="hg-subfields[^"]*" id="field-{group}">(.*?)</fieldset>',
+                             html, re.S)
+        assert fieldset, group
+        assert f'name="{group}-0-' in fieldset.group(1)
+        assert "repeating" not in fieldset.group(1) and "Supprimer" not in fieldset.group(1)
+    disclaimer = re.search(r'<p class="action-info small">(.*?)</p>', html, re.S).group(1)
+    assert "Licence Ouverte 2.0" in disclaimer and "Open Database License" not in disclaimer
     assert "</ i>" not in html
     resource_form = app.get(f"/dataset/{roques['dataset']['name']}/resource/new",
                             headers=roques["headers"]).get_data(as_text=True)
@@ -158,6 +174,13 @@ def test_members_page_offers_the_first_administrator_to_the_platform_admin(app):
     assert f'href="/organization/member_new/{org["name"]}"' in html
     assert "Ajouter un membre" in html
     app.get(f"/organization/member_new/{org['name']}", headers=_token(admin), status=200)
+    # naming the first administrator says so
+    agent = factories.User(fullname="Camille Roques")
+    page = app.post(f"/organization/member_new/{org['name']}", headers=_token(admin),
+                    data={"username": agent["name"], "role": "admin", "save": ""}).get_data(as_text=True)
+    assert f"{agent['name']} est désormais administrateur de" in page
+    assert _role(org["id"], agent["id"]) == "admin"
+    assert "1 membre :" not in page and "1 membres" not in page
     # the public does not get the button
     public = app.get(f"/organization/members/{org['name']}").get_data(as_text=True)
     assert "/organization/member_new/" not in public
