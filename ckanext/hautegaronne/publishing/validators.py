@@ -3,7 +3,7 @@
 The address (``name``) sits under the title as a preview filled from it; an agent who
 submits the empty form must read that the title is missing, not that an address they never
 saw is. An address left empty is therefore made from the title (as the form's preview
-does), and a dataset with neither reports the title alone. API clients keep CKAN's rule
+does) when a dataset is created, and a dataset with neither reports the title alone. API clients keep CKAN's rule
 that a title left empty takes the address.
 """
 from __future__ import annotations
@@ -33,6 +33,10 @@ def hautegaronne_dataset_name(key, data, errors, context) -> None:
     title = data.get(("title",))
     if _blank(title) or not isinstance(title, str):
         # the title's own error says what is missing
+        raise tk.StopOnError
+    if context.get("package") is not None:
+        # an update without its address is refused as CKAN does: never a silent rename
+        errors[key].append(tk._("Missing value"))
         raise tk.StopOnError
     data[key] = munge_title_to_name(title)
 

@@ -97,9 +97,11 @@ def test_agent_publishes_unpublishes_and_publishes_again(page, live_portal):
     dialog = page.locator(".modal.show")
     dialog.wait_for()
     assert "data.gouv.fr" in dialog.inner_text()
+    assert dialog.get_by_role("button", name="Annuler").is_visible()
+    screenshots(page, "agent-unpublish-confirmation")
     assert _dataset(name)["state"] == "active"
     with page.expect_navigation():
-        dialog.get_by_role("button", name=re.compile("Confirmer")).click()
+        dialog.get_by_role("button", name="Dépublier").click()
     assert "est dépublié" in page.inner_text(".flash-messages, .alert")
     assert _dataset(name)["state"] == "draft"
     assert page.locator("h1").first.inner_text().startswith("Équipements sportifs de Roques")
