@@ -94,8 +94,11 @@ def test_title_alone_makes_the_address(app, roques):
                               "contact-0-name": "Mairie de Roques",
                               "contact-0-email": "mairie@roques.example.org",
                               "temporal_coverage-0-start": "2024-01-01",
+                              "spatial_coverage-0-code": "",
                               "save": "", "_ckan_phase": "dataset_new_1", "pkg_name": ""})
     assert response.status_code == 302
+    page = app.get("/dataset/equipements-sportifs", headers=roques["headers"]).get_data(as_text=True)
+    assert not re.search(r'class="dataset-details">\s*</td>', page), "an empty row"
     created = tk.get_action("package_show")({"ignore_auth": True}, {"id": "equipements-sportifs"})
     assert created["contact"] == [{"name": "Mairie de Roques", "email": "mairie@roques.example.org"}]
     assert created["temporal_coverage"][0]["start"] == "2024-01-01"
@@ -234,3 +237,13 @@ def test_pages_a_publisher_reaches_speak_french(app, roques):
                 bad[url] = found
     assert not bad, "English or wrong French on publisher pages:\n" + "\n".join(
         f"{url}: {found}" for url, found in bad.items())
+
+
+def test_a_contact_left_blank_makes_no_empty_row(app, roques):
+    app.post("/dataset/new", headers=roques["headers"], follow_redirects=False,
+             data={"title": "Budget", "name": "", "notes": "Le budget.", "private": "False",
+                   "owner_org": roques["org"]["id"], "contact-0-name": "", "contact-0-email": "",
+                   "save": "", "_ckan_phase": "dataset_new_1", "pkg_name": ""})
+    page = app.get("/dataset/budget", headers=roques["headers"]).get_data(as_text=True)
+    assert "Point de contact" not in page
+    assert not re.search(r'class="dataset-details">\s*</td>', page), "an empty row"
