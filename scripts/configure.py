@@ -47,6 +47,16 @@ def default_sender(site_url: str) -> str:
     return f"ne-pas-repondre@{host}"
 
 
+# The placeholder of config_declaration.yaml: `make up` says how to replace it.
+PLACEHOLDER_CONTACT = "opendata@example.invalid"
+
+
+def contact_email() -> str:
+    """The open-data team's address of the editorial pages (CONTACT_EMAIL), or the
+    declared placeholder."""
+    return os.environ.get("CONTACT_EMAIL", "").strip() or PLACEHOLDER_CONTACT
+
+
 def main() -> int:
     values = load_secrets()
     if len(sys.argv) > 1 and sys.argv[1] == "--print-secrets":
@@ -70,6 +80,7 @@ def main() -> int:
         "REDIS_URL": f"redis://127.0.0.1:{os.environ.get('REDIS_PORT', '6380')}/0?socket_timeout=300",
         "STORAGE_PATH": str(VAR / "storage"),
         "MAIL_FROM": default_sender(site_url),
+        "CONTACT_EMAIL": contact_email(),
     }
     (VAR / "storage").mkdir(parents=True, exist_ok=True)
     target = render(ROOT / "ckan.ini", context)

@@ -71,6 +71,9 @@ cat <<MSG
     Pour en choisir un : CKAN_SMTP_SERVER=hote:port (et CKAN_SMTP_USER, CKAN_SMTP_PASSWORD,
     SMTP_MAIL_FROM) avant make up, ou smtp.* dans config/ckan.ini.in ; sans serveur, les
     formulaires de contact répondent « Votre message n'a pas pu être envoyé ».
+  Adresse de contact des pages éditoriales : $(sed -n 's/^ckanext.hautegaronne.contact_email = //p' "$HG_ROOT/ckan.ini")
+    Pour donner la vôtre : CONTACT_EMAIL=opendata@votre-domaine.fr make up
+    (ou ckanext.hautegaronne.contact_email dans config/ckan.ini.in).
   Ready in $(( $(date +%s) - started )) s. Stop the services with: make down
 
 MSG

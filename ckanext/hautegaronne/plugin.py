@@ -23,6 +23,7 @@ from .harvest import guard as harvest_guard
 from .monitoring import views as monitoring_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
+from .publishing import views as publishing_views
 from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
 from .tabular import column_types
@@ -90,7 +91,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
                 *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(),
                 *monitoring_views.get_blueprints(), *reuse_views.get_blueprints(),
-                *geojson_export.get_blueprints()]
+                *geojson_export.get_blueprints(), *publishing_views.get_blueprints()]
 
     # IMiddleware (every per-request hook, in the order middleware.py states)
 

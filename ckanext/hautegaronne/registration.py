@@ -36,6 +36,9 @@ from .publishers import identity as publisher_identity
 from .publishers import private_datasets
 from .publishers import schema as publisher_schema
 from .publishers import validators as publisher_validators
+from .publishing import helpers as publishing_helpers
+from .publishing import members as publishing_members
+from .publishing import validators as publishing_validators
 from .reuses import helpers as reuse_helpers
 from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
@@ -76,6 +79,7 @@ def validators() -> dict[str, Callable]:
         "dataset": dataset_validators.get_validators(),
         "high-value datasets": hvd_validators.get_validators(),
         "reuses": reuse_logic.get_validators(),
+        "publishing": publishing_validators.get_validators(),
     })
 
 
@@ -134,6 +138,7 @@ def actions() -> dict[str, Callable]:
         "standard API": standard,
         "reuses": reuse_logic.get_actions(),
         "tabular data": tabular_actions.get_actions(),
+        "publishing": publishing_members.get_actions(),
     })
     return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
 
@@ -153,6 +158,7 @@ def helpers() -> dict[str, Callable]:
         "search facets": search_facets.get_helpers(),
         "dataset usage": dataset_usage.get_helpers(),
         "publisher directory": publisher_directory.get_helpers(),
+        "publishing": publishing_helpers.get_helpers(),
     })
 
 

@@ -77,7 +77,8 @@ def _render(tmp: Path, name: str, sqlalchemy_url: str, solr_url: str) -> Path:
         DATASTORE_WRITE_URL=os.environ["CKAN_DATASTORE_WRITE_URL"],
         DATASTORE_READ_URL=os.environ["CKAN_DATASTORE_READ_URL"],
         XLOADER_API_TOKEN="NOT_SET", XLOADER_SITE_URL="http://127.0.0.1:1",
-        MAIL_FROM=configure.default_sender("http://127.0.0.1:1")))
+        MAIL_FROM=configure.default_sender("http://127.0.0.1:1"),
+        CONTACT_EMAIL=configure.contact_email()))
 
 
 def _empty_database(sqlalchemy_url: str) -> None:
