@@ -37,6 +37,7 @@ from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
 from .tabular import views as tabular_views
 from .theme import helpers as theme_helpers
+from .theme import pagination as theme_pagination
 
 
 class DuplicateRegistration(RuntimeError):
@@ -131,6 +132,7 @@ def helpers() -> dict[str, Callable]:
     return merge("template helper", {
         "portal": portal_helpers.get_helpers(),
         "theme": theme_helpers.get_helpers(),
+        "pagination": theme_pagination.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
         "harvest": harvest_helpers.get_helpers(),
         "reuses": reuse_helpers.get_helpers(),
