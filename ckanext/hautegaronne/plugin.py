@@ -15,7 +15,7 @@ from ckanext.dcat.interfaces import IDCATRDFHarvester
 from ckanext.datastore.interfaces import IDatastore
 from ckanext.xloader.interfaces import IXloader
 
-from . import operations, registration, security
+from . import delivery, operations, registration, security
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
@@ -94,7 +94,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     # IMiddleware
 
     def make_middleware(self, app, config):
-        return operations.install(security.install(app))
+        return delivery.install(operations.install(security.install(app)))
 
     # IAuthenticator (login throttling; authentication itself stays CKAN's)
 
