@@ -22,6 +22,7 @@ def asset_urls(app, clean_db):
 
 
 def test_versioned_assets_are_gzipped_and_cacheable_for_a_year(app, asset_urls):
+    sizes = {"plain": 0, "packed": 0}
     for url in asset_urls:
         plain = app.get(url)
         packed = app.get(url, headers=GZIP)
@@ -30,13 +31,16 @@ def test_versioned_assets_are_gzipped_and_cacheable_for_a_year(app, asset_urls):
         assert packed.headers["Content-Encoding"] == "gzip", url
         assert gzip.decompress(packed.get_data()) == plain.get_data(), url
         assert int(packed.headers["Content-Length"]) == len(packed.get_data())
-        assert len(packed.get_data()) < len(plain.get_data()) / 2, url
+        assert len(packed.get_data()) < len(plain.get_data()), url
+        sizes["plain"] += len(plain.get_data())
+        sizes["packed"] += len(packed.get_data())
         for response in (plain, packed):
             cache = response.headers["Cache-Control"]
             assert "max-age=31536000" in cache and "immutable" in cache, (url, cache)
             assert "no-cache" not in cache
             vary = [v.strip() for v in response.headers.getlist("Vary") for v in v.split(",")]
             assert "Accept-Encoding" in vary, (url, vary)
+    assert sizes["packed"] < sizes["plain"] / 3, sizes
 
 
 def test_a_browser_revalidating_a_gzipped_asset_gets_a_304(app, asset_urls):
