@@ -36,6 +36,9 @@ COMPRESSIBLE_TYPES = frozenset({
     "image/svg+xml", "font/ttf", "font/otf", "application/vnd.ms-fontobject",
     "application/x-font-ttf", "application/font-sfnt",
 })
+# Above, a file is passed on as it is: a resource uploaded as SVG or JavaScript must not be
+# read into memory (the largest web asset, CKAN's vendor bundle, is about 0.5 MB).
+MAX_SIZE = 2 * 1024 * 1024
 MIN_SIZE = 512  # below, gzip saves less than its own overhead is worth
 CACHE_ENTRIES = 256
 
@@ -97,7 +100,9 @@ class AssetDelivery:
             headers = _without(headers, "cache-control", "expires", "pragma")
             headers.append(("Cache-Control", caching))
         content_type = (_header(headers, "content-type") or "").split(";")[0].strip().lower()
+        length = _header(headers, "content-length")
         if (content_type in COMPRESSIBLE_TYPES and status.startswith("200")
+                and length is not None and length.isdigit() and int(length) <= MAX_SIZE
                 and environ["REQUEST_METHOD"] == "GET" and not answer.get("written")
                 and _header(headers, "content-encoding") is None):
             headers = _vary_on_encoding(headers)

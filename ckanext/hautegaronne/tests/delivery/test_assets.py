@@ -87,3 +87,33 @@ def test_only_versioned_names_are_immutable():
     assert assets.cache_control("/webassets/vendor/webfonts/fa-solid-900.woff2",
                                 "/webassets") == assets.DAILY
     assert assets.cache_control("/base/images/logo.svg", "/webassets") is None
+
+
+def _static_app(body: bytes, content_type: str = "application/javascript"):
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", content_type),
+                                  ("Content-Length", str(len(body)))])
+        return [body]
+    return app
+
+
+def _call(app, path: str = "/dataset/x/resource/y/download/big.js") -> tuple[dict, bytes]:
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer.update(status=status, headers=dict(headers))
+
+    body = b"".join(app({"REQUEST_METHOD": "GET", "PATH_INFO": path,
+                         "HTTP_ACCEPT_ENCODING": "gzip"}, start_response))
+    return answer, body
+
+
+def test_a_large_file_is_passed_on_as_it_is_not_read_into_memory():
+    """A resource uploaded as a 3 MB script: no buffering, no compression."""
+    big = b"var x = 1;\n" * (3 * 1024 * 1024 // 11)
+    answer, body = _call(assets.AssetDelivery(_static_app(big)))
+    assert "Content-Encoding" not in answer["headers"]
+    assert body == big
+    answer, body = _call(assets.AssetDelivery(_static_app(big[:100_000])))
+    assert answer["headers"]["Content-Encoding"] == "gzip"
+    assert gzip.decompress(body) == big[:100_000]
