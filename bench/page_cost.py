@@ -28,8 +28,11 @@ latency per page and server, and the ratios.
 
 ``--rounds N`` (default 60), ``--keep-data`` (reuse the datasets already in the scratch
 database: skips the reset), ``--only portal,vanilla`` to run a subset, ``--datasets`` and
-``--publishers`` for other sizes; ``--tiny``: 6 publishers, 6 datasets, one round (make
-test). A page answered with another status than 200, or a server that does not start, prints
+``--publishers`` for other sizes, ``--pages search`` to measure some pages only;
+``--territory``: the whole territory onboarded (605 publishers: ``publishers add --all``)
+plus the 3 affiliated bodies, instead of ``--publishers`` (issue 13's size: ``--territory
+--datasets 10000 --pages search``); ``--tiny``: 6 publishers, 6 datasets, one round (make
+test; with ``--territory``, the territory stays whole). A page answered with another status than 200, or a server that does not start, prints
 why and exits non-zero instead of printing ratios.
 
 Run with ``make bench BENCH=bench/page_cost.py`` (scratch test database; it empties it).
@@ -79,23 +82,26 @@ def _site_context() -> dict:
     return {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
 
 
-def _publishers(count: int = PUBLISHERS) -> list[dict]:
+def _publishers(count: int = PUBLISHERS, whole_territory: bool = False) -> list[dict]:
     """30 publishers: the département, 8 EPCI, 18 communes (through the onboarding, as an
     administrator adds them) and 3 affiliated bodies (through organization_create); fewer
-    EPCI and communes for a smaller ``count``."""
+    EPCI and communes for a smaller ``count``; with ``whole_territory``, all 605 publishers
+    of the territory and the 3 bodies."""
     import ckan.plugins.toolkit as tk
 
     from ckanext.hautegaronne import territory
     from ckanext.hautegaronne.demo import publishers as demo_publishers
     from ckanext.hautegaronne.publishers import onboarding
 
-    data = territory.territory()
-    epcis = min(8, max(1, (count - 4) // 3))
-    codes = ["31"] + sorted(data.epcis)[:epcis] + sorted(data.communes)[:count - 4 - epcis]
-    orgs = []
-    for code in codes:
-        outcome = onboarding.add(onboarding.resolve(code))
-        orgs.append(tk.get_action("organization_show")({}, {"id": outcome.name}))
+    if whole_territory:
+        names = [outcome.name for outcome in onboarding.add_all()]
+        count = len(names) + len(demo_publishers.AFFILIATED_BODIES)
+    else:
+        data = territory.territory()
+        epcis = min(8, max(1, (count - 4) // 3))
+        codes = ["31"] + sorted(data.epcis)[:epcis] + sorted(data.communes)[:count - 4 - epcis]
+        names = [onboarding.add(onboarding.resolve(code)).name for code in codes]
+    orgs = [tk.get_action("organization_show")({}, {"id": name}) for name in names]
     for body in demo_publishers.AFFILIATED_BODIES:
         orgs.append(tk.get_action("organization_create")(
             _site_context(), {"type": "etablissement", "siren": demo_publishers.DEPARTEMENT_SIREN,
@@ -159,7 +165,8 @@ def _datasets(orgs: list[dict], total: int = TOTAL) -> list[str]:
     return names
 
 
-def build_data(total: int = TOTAL, publishers: int = PUBLISHERS) -> None:
+def build_data(total: int = TOTAL, publishers: int = PUBLISHERS,
+               whole_territory: bool = False) -> None:
     """Empty the scratch database and Solr core, create the publishers and datasets."""
     import ckan.lib.search as search
     from ckan.common import config
@@ -170,7 +177,8 @@ def build_data(total: int = TOTAL, publishers: int = PUBLISHERS) -> None:
         _scratch.reset_db()
         search.clear_all()
         config["ckan.search.solr_commit"] = False  # one commit at the end
-        orgs = _publishers(publishers)
+        orgs = _publishers(publishers, whole_territory)
+        print(f"    {len(orgs)} publishers", flush=True)
         _datasets(orgs, total)
         search.commit()
 
@@ -331,12 +339,16 @@ def _p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
 
 
-def measure(servers: list[Server], rounds: int, warmup: int, total: int = TOTAL) -> dict:
+PAGES = ("home", "search", "dataset", "publisher")
+
+
+def measure(servers: list[Server], rounds: int, warmup: int, total: int = TOTAL,
+            pages: tuple[str, ...] = PAGES) -> dict:
     datasets, publishers = _targets(total)
     timings = {s.name: {} for s in servers}
     for round_ in range(-warmup, rounds):
         order = servers[round_ % len(servers):] + servers[:round_ % len(servers)]
-        for page in ("home", "search", "dataset", "publisher"):
+        for page in pages:
             for server in order:
                 path = _pages(round_, datasets, publishers)[page]
                 elapsed = server.get(path)
@@ -347,7 +359,7 @@ def measure(servers: list[Server], rounds: int, warmup: int, total: int = TOTAL)
 
 def report(timings: dict) -> None:
     names = list(timings)
-    pages = ("home", "search", "dataset", "publisher")
+    pages = tuple(page for page in PAGES if page in next(iter(timings.values())))
     head = "".join(f"{n + ' med':>13}{n + ' p95':>13}" for n in names)
     ratios = [(a, b) for a, b in (("portal", "vanilla"), ("stock", "vanilla"),
                                   ("portal", "stock")) if a in timings and b in timings]
@@ -365,10 +377,10 @@ def report(timings: dict) -> None:
         print(line)
     if ratios:
         print("(ratios: median / p95)")
-    for a, b in ratios:  # a visit of the four pages
+    for a, b in ratios:  # a visit of the pages measured
         total = {name: sum(statistics.median(timings[name][page]) for page in pages)
                  for name in (a, b)}
-        print(f"ratio {a}/{b}, the four pages (sum of medians): {total[a] / total[b]:.2f}")
+        print(f"ratio {a}/{b}, {', '.join(pages)} (sum of medians): {total[a] / total[b]:.2f}")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -379,14 +391,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--publishers", type=int, default=PUBLISHERS)
     parser.add_argument("--keep-data", action="store_true")
     parser.add_argument("--only", default="vanilla,stock,portal")
+    parser.add_argument("--pages", default=",".join(PAGES))
+    parser.add_argument("--territory", action="store_true")
     args = _scratch.arguments(parser, {"rounds": 1, "warmup": 1, "datasets": 6,
                                        "publishers": 6}, argv)
 
+    pages = tuple(args.pages.split(","))
+    if set(pages) - set(PAGES):
+        parser.error(f"--pages: choose among {', '.join(PAGES)}")
     if not args.keep_data:
         started = time.monotonic()
-        print(f"  creating {args.publishers} publishers and {args.datasets} datasets",
-              flush=True)
-        build_data(args.datasets, args.publishers)
+        print(f"  creating {'the territory' if args.territory else args.publishers} "
+              f"publishers and {args.datasets} datasets", flush=True)
+        build_data(args.datasets, args.publishers, args.territory)
         print(f"  data ready in {time.monotonic() - started:.0f} s", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-page-cost-") as folder:
         configs = _write_configs(Path(folder))
@@ -396,7 +413,7 @@ def main(argv: list[str] | None = None) -> None:
                 server.wait()
             print(f"  {len(servers)} servers up; {args.warmup} warm-up rounds, "
                   f"{args.rounds} measured rounds", flush=True)
-            timings = measure(servers, args.rounds, args.warmup, args.datasets)
+            timings = measure(servers, args.rounds, args.warmup, args.datasets, pages)
         except (RuntimeError, OSError) as error:  # a server not started, a page not served
             _scratch.fail_on_errors([str(error)])
         finally:

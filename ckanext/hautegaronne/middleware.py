@@ -19,7 +19,9 @@ it is imported, tests/test_middleware.py checks it).
 5. Configuration of the Flask application: the tracking beacons exempt from Flask-WTF's
    check, the remember-me cookie SameSite=Lax.
 6. WSGI wrappers, outermost last: Secure cookies over HTTPS, then the trusted proxies'
-   headers (security/transport.py).
+   headers (security/transport.py), then static files compressed and versioned assets
+   cached for a year (delivery/), outside CKAN's response hooks, which would put back their
+   caching headers.
 
 Login throttling is not a per-request hook: CKAN calls it on logins (the plugin's
 ``IAuthenticator.login`` and ``ISignal``, security/throttle.py). The health endpoint
@@ -34,6 +36,7 @@ from ckan.lib.search import SolrConnectionError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import delivery
 from .dcat import views as dcat_views
 from .dcat.actions import CatalogQueryError
 from .operations import index_guard, search_outage
@@ -87,4 +90,5 @@ def install(app: Any) -> Any:
     if app.config.get("REMEMBER_COOKIE_SAMESITE") in (None, "None"):
         app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     transport.install(app, tk.config.get("ckanext.hautegaronne.trusted_proxies"))
+    delivery.install(app)
     return app

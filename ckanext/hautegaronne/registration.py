@@ -49,6 +49,7 @@ from .tabular import views as tabular_views
 from .theme import facets as search_facets
 from .theme import helpers as theme_helpers
 from .theme import usage as dataset_usage
+from .theme import pagination as theme_pagination
 
 
 class DuplicateRegistration(RuntimeError):
@@ -148,6 +149,7 @@ def helpers() -> dict[str, Callable]:
         "portal": portal_helpers.get_helpers(),
         "theme": theme_helpers.get_helpers(),
         "dataset": dataset_helpers.get_helpers(),
+        "pagination": theme_pagination.get_helpers(),
         "dcat": dcat_helpers.get_helpers(),
         "high-value datasets": hvd_helpers.get_helpers(),
         "metadata quality": quality_helpers.get_helpers(),

@@ -66,7 +66,7 @@ def test_dataset_page_says_each_fact_once(app, roques):
     assert "1 janvier 2025 – 31 décembre 2025" in text
     assert "Direction des routes · routes@example.org" in text
     # the download button, outside the "Explorer" menu
-    download = re.search(r'<a class="btn btn-primary hg-download" href="([^"]+)"', html)
+    download = re.search(r'<a class="btn btn-primary hg-download[^"]*" href="([^"]+)"', html)
     assert download and download.group(1) == dataset["resources"][0]["url"]
     # the description's line breaks
     assert re.search(r"Trafic moyen journalier\.<br\s*/?>\s*Un point de comptage par ligne\.", html)
