@@ -16,6 +16,7 @@ from ckanext.datastore.interfaces import IDatastore
 from ckanext.xloader.interfaces import IXloader
 
 from . import operations, registration, security
+from .conformity import hooks as conformity_hooks
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
@@ -52,6 +53,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
 
@@ -138,6 +140,14 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_upload(self, context: dict, resource_dict: dict, dataset_dict: dict) -> None:
         column_types.after_load(resource_dict["id"])
+
+    # IResourceController (a new file or schema is checked for conformity)
+
+    def after_resource_create(self, context: dict, resource: dict) -> None:
+        conformity_hooks.resource_saved(resource)
+
+    def after_resource_update(self, context: dict, resource: dict) -> None:
+        conformity_hooks.resource_saved(resource)
 
 
 class HautegaronneDatastorePlugin(p.SingletonPlugin):

@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 
 from . import helpers as portal_helpers
 from . import validation
+from .conformity import logic as conformity
 from .dcat import actions as dcat_actions
 from .dcat import helpers as dcat_helpers
 from .dcat import validators as dataset_validators
@@ -66,6 +67,7 @@ def validators() -> dict[str, Callable]:
         "publisher schema": publisher_schema.get_validators(),
         "dataset": dataset_validators.get_validators(),
         "reuses": reuse_logic.get_validators(),
+        "conformity": conformity.get_validators(),
     })
 
 
@@ -94,6 +96,7 @@ def auth_functions() -> dict[str, Callable]:
         "bound sysadmins": bound,
         "reuses": reuses,
         "tabular data": tabular_auth.get_auth_functions(),
+        "conformity": conformity.get_auth_functions(),
     })
 
 
@@ -123,6 +126,7 @@ def actions() -> dict[str, Callable]:
         "standard API": standard,
         "reuses": reuse_logic.get_actions(),
         "tabular data": tabular_actions.get_actions(),
+        "conformity": conformity.get_actions(),
     })
     return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
 
@@ -136,6 +140,7 @@ def helpers() -> dict[str, Callable]:
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
+        "conformity": conformity.get_helpers(),
     })
 
 
