@@ -51,9 +51,14 @@ def conformity_check(context: dict, data_dict: dict) -> dict:
     return conformity_show({"ignore_auth": True}, {"id": resource_id})
 
 
+def _fresh(context: dict) -> dict:
+    """The caller only: CKAN's rules cache the objects they read in their context."""
+    return {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
+
+
 def _auth_check(context: dict, data_dict: dict) -> dict:
     try:
-        tk.check_access("resource_update", context, {"id": _resource_id(data_dict)})
+        tk.check_access("resource_update", _fresh(context), {"id": _resource_id(data_dict)})
     except tk.NotAuthorized:
         return {"success": False, "msg": _(
             "Only the publisher's editors and admins check the conformity of its resources.")}
@@ -63,28 +68,55 @@ def _auth_check(context: dict, data_dict: dict) -> dict:
 @tk.auth_allow_anonymous_access
 def _auth_show(context: dict, data_dict: dict) -> dict:
     try:
-        tk.check_access("resource_show", context, {"id": _resource_id(data_dict)})
+        tk.check_access("resource_show", _fresh(context), {"id": _resource_id(data_dict)})
     except (tk.NotAuthorized, tk.ObjectNotFound):
         return {"success": False, "msg": _("You cannot see this resource.")}
     return {"success": True}
 
 
-def schema_version(key: tuple, data: dict, errors: dict, context: dict) -> Any:
-    """A resource's schema version: one of its catalogue schema's versions (empty: the
-    latest); a schema name must be one of the catalogue's unless an address is given."""
-    version = (data.get(key) or "").strip()
-    name = (data.get(key[:-1] + ("schema_name",)) or "").strip()
-    url = (data.get(key[:-1] + ("schema_url",)) or "").strip()
-    if not name or url:
+def schema_choice(key: tuple, data: dict, errors: dict, context: dict) -> Any:
+    """A resource's schema: a name of the catalogue (unless a Table Schema address is
+    given), at one of its versions (empty: the latest)."""
+    def text(value) -> str:  # a sibling refused by its own validators may be anything
+        return value.strip() if isinstance(value, str) else ""
+
+    name = text(data.get(key))
+    sibling = lambda field: text(data.get(key[:-1] + (field,)))  # noqa: E731
+    if not name or sibling("schema_url") or not catalogue.schemas():
         return
     known = catalogue.versions_of(name)
-    if not known and catalogue.schemas():
-        errors[key[:-1] + ("schema_name",)].append(_(
+    version = sibling("schema_version")
+    if not known:
+        errors[key].append(_(
             "This schema is not in the schema.data.gouv.fr catalogue: choose one in the list, "
             "or give the address of its Table Schema."))
-    elif version and known and version not in known:
-        errors[key].append(_("This schema has no version {version}; its versions: "
-                             "{versions}.").format(version=version, versions=", ".join(known)))
+    elif version and version not in known:
+        errors.setdefault(key[:-1] + ("schema_version",), []).append(_(
+            "This schema has no version {version}; its versions: {versions}.").format(
+                version=version, versions=", ".join(known)))
+
+
+BLOCKING_STATUSES = ("not-conforming", "error", "unfinished")
+
+
+def blocks_publication(key: tuple, data: dict, errors: dict, context: dict) -> Any:
+    """With the choice on, a public dataset has no resource whose last check did not find
+    it conforming (a check still to come is not a refusal: the job makes the dataset
+    private if it fails, ``reports.enforce_blocking``)."""
+    if str(data.get(key)).lower() != "true" or str(data.get(("private",))).lower() in ("true", "1"):
+        return
+    failing = []
+    for field, resource_id in data.items():
+        if len(field) == 3 and field[0] == "resources" and field[2] == "id" \
+                and isinstance(resource_id, str) and resource_id:
+            found = reports.report(resource_id)
+            if found and found.get("status") in BLOCKING_STATUSES:
+                failing.append(data.get(("resources", field[1], "name")) or resource_id)
+    if failing:
+        errors[key].append(_(
+            "The dataset cannot be public while these resources do not conform to their "
+            "schema: {names}. Correct them, or make the dataset private.").format(
+                names=", ".join(map(str, failing))))
 
 
 def get_actions() -> dict:
@@ -98,7 +130,8 @@ def get_auth_functions() -> dict:
 
 
 def get_validators() -> dict:
-    return {"hautegaronne_schema_version": schema_version}
+    return {"hautegaronne_schema_choice": schema_choice,
+            "hautegaronne_conformity_blocks_publication": blocks_publication}
 
 
 def _report_for(resource_id: str) -> Optional[dict]:

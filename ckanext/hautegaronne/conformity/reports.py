@@ -75,6 +75,15 @@ def report(resource_id: str) -> Optional[dict]:
         return None
 
 
+def conforming_schema(resource_id: Optional[str]) -> Optional[dict]:
+    """The schema (name, title, version, url) a resource was last found conforming to, or
+    None (never checked, pending, not conforming, unfinished)."""
+    found = report(resource_id) if resource_id else None
+    if not found or found.get("status") != "conforming" or not (found.get("schema") or {}).get("url"):
+        return None
+    return found["schema"]
+
+
 def save(resource_id: str, content: dict) -> None:
     """Store a report (a session of its own: the hooks run while CKAN commits)."""
     with sa.orm.Session(model.meta.engine) as session:
@@ -109,7 +118,8 @@ def request_check(resource: dict, dataset: dict, force: bool = False) -> bool:
 
 
 def _now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+    """UTC, without offset: as CKAN stores its dates (h.render_datetime reads them)."""
+    return datetime.datetime.utcnow().replace(microsecond=0).isoformat()
 
 
 def _local_copy(resource: dict) -> tuple[str, bool]:
@@ -143,6 +153,29 @@ def run_check(resource_id: str) -> None:
             "The check could not be completed because of an error of the portal; the "
             "platform's team has been told. Ask for a new check later."))
     save(resource_id, outcome)
+    if outcome.get("status") in ("not-conforming", "error", "unfinished"):
+        try:
+            enforce_blocking(resource_id)
+        except Exception:
+            log.error("conformity: could not make the dataset of %s private:\n%s",
+                      resource_id, traceback.format_exc())
+
+
+def enforce_blocking(resource_id: str) -> None:
+    """A public dataset that publishes conforming data only becomes private when one of its
+    resources is found not conforming (its publisher is told by the report)."""
+    resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": resource["package_id"]})
+    if str(dataset.get("conformity_blocks_publication")).lower() != "true" or dataset.get("private"):
+        return
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    tk.get_action("package_patch")({"ignore_auth": True, "user": site_user},
+                                   {"id": dataset["id"], "private": True})
+    found = report(resource_id) or {}
+    found["message"] = " ".join(filter(None, [found.get("message"), _(
+        "The dataset publishes conforming data only: it was made private until its "
+        "resources conform.")]))
+    save(resource_id, found)
 
 
 def check(resource: dict, schema: Optional[dict]) -> dict:

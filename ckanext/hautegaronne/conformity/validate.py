@@ -160,14 +160,14 @@ def validate_file(path: str, fmt: str, descriptor: dict, *, max_rows: int,
             for error in resource.header.errors:
                 add(describe(error, fields))
             for row in resource.row_stream:
+                if row.row_number - 1 > max_rows:  # a row beyond the limit: stop before it
+                    stopped = {"row": row.row_number - 1, "reason": _(
+                        "the check stops after {count} rows").format(count=max_rows)}
+                    break
                 rows = row.row_number - 1
                 if not row.valid:
                     for error in row.errors:
                         add(describe(error, fields))
-                if rows >= max_rows:
-                    stopped = {"row": row.row_number, "reason": _(
-                        "the check stops after {count} rows").format(count=max_rows)}
-                    break
                 if rows % 1000 == 0 and time.monotonic() > deadline:
                     stopped = {"row": row.row_number, "reason": _(
                         "the check stops after {seconds} seconds").format(
