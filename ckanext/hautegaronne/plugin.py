@@ -17,6 +17,7 @@ from ckanext.xloader.interfaces import IXloader
 
 from . import operations, registration, security
 from .conformity import hooks as conformity_hooks
+from .conformity import views as conformity_views
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
@@ -91,7 +92,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
         return [*theme_views.get_blueprints(), *theme_sitemap.get_blueprints(),
                 *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(), *operations_views.get_blueprints(),
-                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints()]
+                *monitoring_views.get_blueprints(), *reuse_views.get_blueprints(),
+                *conformity_views.get_blueprints()]
 
     # IMiddleware
 

@@ -28,6 +28,7 @@ from rdflib.namespace import RDFS, Namespace
 
 from .. import territory, validation, vocabularies
 from ..standard.dataset import without_mirrored_extras
+from ..conformity import reports as conformity_reports
 from . import licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -512,10 +513,16 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
             node = _iri(mimetype if mimetype.startswith("http") else IANA_MEDIA_TYPES + mimetype)
             g.add((distribution, DCAT.mediaType, node))
             self._typed(node, DCT.MediaType)
-        # Schema conformity, per distribution.
-        for item in dataset_dict.get("conforms_to_schema") or []:
-            if isinstance(item, dict) and item.get("url"):
-                g.add((distribution, DCT.conformsTo, _iri(item["url"])))
+        # Schema conformity, per distribution: only a resource whose last check found it
+        # conforming, to the version checked (conformity.reports).
+        checked = conformity_reports.conforming_schema(resource.get("id"))
+        if checked is not None:
+            standard = _iri(checked["url"])
+            g.add((distribution, DCT.conformsTo, standard))
+            self._typed(standard, DCT.Standard)
+            g.add((standard, DCT.title, Literal(checked.get("title") or checked["name"])))
+            if checked.get("version"):
+                g.add((standard, OWL.versionInfo, Literal(checked["version"])))
         if resource.get("datastore_active"):
             self._data_api(distribution, resource, licence)
 
