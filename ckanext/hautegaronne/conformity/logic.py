@@ -56,6 +56,7 @@ def _fresh(context: dict) -> dict:
     return {"user": context.get("user"), "auth_user_obj": context.get("auth_user_obj")}
 
 
+@tk.auth_sysadmins_check  # bound sysadmins answer to resource_update's rule, as members
 def _auth_check(context: dict, data_dict: dict) -> dict:
     try:
         tk.check_access("resource_update", _fresh(context), {"id": _resource_id(data_dict)})
@@ -103,7 +104,10 @@ def blocks_publication(key: tuple, data: dict, errors: dict, context: dict) -> A
     """With the choice on, a public dataset has no resource whose last check did not find
     it conforming (a check still to come is not a refusal: the job makes the dataset
     private if it fails, ``reports.enforce_blocking``)."""
-    if str(data.get(key)).lower() != "true" or str(data.get(("private",))).lower() in ("true", "1"):
+    def flag(value) -> str:  # CKAN's "missing" refuses str()
+        return "" if value is tk.missing or value is None else str(value).lower()
+
+    if flag(data.get(key)) != "true" or flag(data.get(("private",))) in ("true", "1"):
         return
     failing = []
     for field, resource_id in data.items():
