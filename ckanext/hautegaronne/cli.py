@@ -88,3 +88,24 @@ from .operations.cli import backup_group, search_index_group  # noqa: E402  (cka
 
 hautegaronne.add_command(search_index_group)
 hautegaronne.add_command(backup_group)
+
+
+@hautegaronne.group(short_help="The schema.data.gouv.fr catalogue of data schemas")
+def schemas() -> None:
+    """National data schemas that resources declare and are checked against."""
+
+
+@schemas.command("refresh", short_help="Fetch and cache the schema catalogue")
+@click.option("--url", default=None, help="Catalogue address (default: "
+              "ckanext.hautegaronne.conformity.catalogue_url, schema.data.gouv.fr's).")
+def schemas_refresh(url: str | None) -> None:
+    """Fetch the catalogue through the guarded transport and replace the cached copy; on
+    failure the cached copy stays and the command exits with status 1."""
+    from .conformity import catalogue
+
+    try:
+        found = catalogue.refresh(url)
+    except catalogue.CatalogueError as problem:
+        click.echo(str(problem), err=True)
+        raise SystemExit(1)
+    click.echo(f"{len(found)} Table Schemas cached in {catalogue.cache_dir()}")

@@ -16,6 +16,8 @@ from ckanext.datastore.interfaces import IDatastore
 from ckanext.xloader.interfaces import IXloader
 
 from . import middleware, registration, security
+from .conformity import hooks as conformity_hooks
+from .conformity import views as conformity_views
 from .dcat import licences as dcat_licences
 from .dcat import profile as dcat_profile
 from .dcat import views as dcat_views
@@ -53,6 +55,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IFacets, inherit=True)
     p.implements(IDCATRDFHarvester, inherit=True)
     p.implements(IXloader, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
 
@@ -91,7 +94,8 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
                 *dcat_views.get_blueprints(),
                 *publisher_views.get_blueprints(),
                 *monitoring_views.get_blueprints(), *reuse_views.get_blueprints(),
-                *geojson_export.get_blueprints(), *publishing_views.get_blueprints()]
+                *geojson_export.get_blueprints(), *publishing_views.get_blueprints(),
+                *conformity_views.get_blueprints()]
 
     # IMiddleware (every per-request hook, in the order middleware.py states)
 
@@ -146,6 +150,14 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_upload(self, context: dict, resource_dict: dict, dataset_dict: dict) -> None:
         column_types.after_load(context, resource_dict["id"])
+
+    # IResourceController (a new file or schema is checked for conformity)
+
+    def after_resource_create(self, context: dict, resource: dict) -> None:
+        conformity_hooks.resource_saved(resource)
+
+    def after_resource_update(self, context: dict, resource: dict) -> None:
+        conformity_hooks.resource_saved(resource)
 
 
 class HautegaronneDatastorePlugin(p.SingletonPlugin):

@@ -14,6 +14,7 @@ import ckan.plugins.toolkit as tk
 
 from . import helpers as portal_helpers
 from . import validation
+from .conformity import logic as conformity
 from .dcat import actions as dcat_actions
 from .dcat import helpers as dcat_helpers
 from .harvest import actions as harvest_actions
@@ -81,6 +82,7 @@ def validators() -> dict[str, Callable]:
         "high-value datasets": hvd_validators.get_validators(),
         "reuses": reuse_logic.get_validators(),
         "publishing": publishing_validators.get_validators(),
+        "conformity": conformity.get_validators(),
     })
 
 
@@ -109,6 +111,7 @@ def auth_functions() -> dict[str, Callable]:
         "bound sysadmins": bound,
         "reuses": reuses,
         "tabular data": tabular_auth.get_auth_functions(),
+        "conformity": conformity.get_auth_functions(),
     })
 
 
@@ -140,6 +143,7 @@ def actions() -> dict[str, Callable]:
         "reuses": reuse_logic.get_actions(),
         "tabular data": tabular_actions.get_actions(),
         "publishing": publishing_members.get_actions(),
+        "conformity": conformity.get_actions(),
     })
     return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
 
@@ -161,6 +165,7 @@ def helpers() -> dict[str, Callable]:
         "dataset usage": dataset_usage.get_helpers(),
         "publisher directory": publisher_directory.get_helpers(),
         "publishing": publishing_helpers.get_helpers(),
+        "conformity": conformity.get_helpers(),
     })
 
 

@@ -31,6 +31,7 @@ from .. import territory, validation, vocabularies
 from ..publishers import types as publisher_types
 from ..hvd import vocabulary as hvd
 from ..standard.dataset import without_mirrored_extras
+from ..conformity import reports as conformity_reports
 from . import file_types, licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -505,10 +506,16 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
             node = _iri(vocabularies.media_type_iri(mimetype))
             g.add((distribution, DCAT.mediaType, node))
             self._typed(node, DCT.MediaType)
-        # Schema conformity, per distribution.
-        for item in dataset_dict.get("conforms_to_schema") or []:
-            if isinstance(item, dict) and item.get("url"):
-                g.add((distribution, DCT.conformsTo, _iri(item["url"])))
+        # Schema conformity, per distribution: only a resource whose last check found it
+        # conforming, to the version checked (conformity.reports).
+        checked = conformity_reports.conforming_schema(resource.get("id"))
+        if checked is not None:
+            standard = _iri(checked["url"])
+            g.add((distribution, DCT.conformsTo, standard))
+            self._typed(standard, DCT.Standard)
+            g.add((standard, DCT.title, Literal(checked.get("title") or checked["name"])))
+            if checked.get("version"):
+                g.add((standard, OWL.versionInfo, Literal(checked["version"])))
         if resource.get("datastore_active") and category is None:
             self._data_api(distribution, resource, licence)
 

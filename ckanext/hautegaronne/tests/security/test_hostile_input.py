@@ -117,8 +117,8 @@ def test_the_sweep_covers_every_schema_and_field():
     swept = {kind: {t.form_name for t in targets} for kind, targets in TARGETS.items()}
     assert {"title", "notes", "theme", "temporal_coverage-0-end", "spatial_coverage-0-bbox",
             "contact-0-email", "conforms_to_schema-0-url", "access_rights"} <= swept["dataset"]
-    assert {"url", "name", "description", "format", "mimetype", "size", "license"} \
-        == swept["resource"]
+    assert {"url", "name", "description", "format", "mimetype", "size", "schema_name",
+            "schema_version", "schema_url", "license"} == swept["resource"]
     for kind, schema in ORG_SCHEMAS.items():
         assert swept[kind] == {f["field_name"] for f in schema["fields"]}
 
