@@ -22,7 +22,7 @@ from ckan import model
 from ckan.tests import factories as ckan_factories
 
 from ..dcat import factories
-from ..dcat.test_schema_form import _form as stage_one_form
+from ..dataset.test_schema_form import _form as stage_one_form
 from .faults import on_private_solr, private_solr  # noqa: F401 (fixtures)
 from .services import ROOT
 
