@@ -17,7 +17,7 @@ setup(
             "config_declaration.yaml",
             "schemas/**/*.yaml",
             "schemas/**/*.json",
-            "templates/**/*.html",
+            "templates/**/*",
             "assets/**/*",
             "public/**/*",
             "i18n/*.pot",

@@ -18,6 +18,8 @@ LICENCE_BASE = EU_AUTHORITY + "licence/"
 
 # The IANA media-type register: written with https, read with either scheme.
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
+# INSEE's geography IRIs: communes, départements, intercommunalités (EPCI by SIREN).
+INSEE_GEO_BASE = "http://id.insee.fr/geo/"
 IANA_MEDIA_TYPES_READ = (IANA_MEDIA_TYPES, "http://www.iana.org/assignments/media-types/")
 
 # File types themselves (codes, labels, extensions, media types): dcat/file_types.

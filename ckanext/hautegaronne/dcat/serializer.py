@@ -31,9 +31,9 @@ PREFIXES = {
     "filetype": vocabularies.FILE_TYPE_BASE,
     "language": vocabularies.LANGUAGE_BASE,
     "accessright": vocabularies.ACCESS_RIGHT_BASE,
-    "commune": "http://id.insee.fr/geo/commune/",
-    "epci": "http://id.insee.fr/geo/intercommunalite/",
-    "departement": "http://id.insee.fr/geo/departement/",
+    "commune": vocabularies.INSEE_GEO_BASE + "commune/",
+    "epci": vocabularies.INSEE_GEO_BASE + "intercommunalite/",
+    "departement": vocabularies.INSEE_GEO_BASE + "departement/",
     "mediatype": vocabularies.IANA_MEDIA_TYPES,
 }
 

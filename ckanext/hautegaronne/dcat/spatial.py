@@ -7,13 +7,12 @@ DCAT by an INSEE IRI (``http://id.insee.fr/geo/...``).
 from __future__ import annotations
 
 import functools
-import json
 import re
 from typing import Any, Optional
 
-from .. import territory
+from .. import territory, vocabularies
 
-INSEE_GEO = "http://id.insee.fr/geo/"
+INSEE_GEO = vocabularies.INSEE_GEO_BASE
 _IRI = re.compile(r"^https?://id\.insee\.fr/geo/(commune|departement|intercommunalite)/([0-9AB]+)/?$")
 
 

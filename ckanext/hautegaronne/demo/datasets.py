@@ -15,12 +15,13 @@ from typing import Iterator
 import ckan.plugins.toolkit as tk
 
 from .. import territory, vocabularies
+from ..hvd import vocabulary as hvd_vocabulary
 from ..publishers.types import org_name_for
 
 THEME = vocabularies.THEME_BASE
 FREQ = vocabularies.FREQUENCY_BASE
 SCHEMAS = "https://schema.data.gouv.fr/"
-HVD = "http://data.europa.eu/bna/"
+HVD = hvd_vocabulary.BASE
 ROADS = ["RD820", "RD813", "RD632", "RD120", "RD2", "RD916", "RD817", "RD4", "RD1", "RD15"]
 STATUSES = ["permanent", "tournant", "exceptionnel"]
 GENERATED = ("\n\n*Données générées pour la démonstration du portail : elles ont la forme des "

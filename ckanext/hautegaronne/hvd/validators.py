@@ -5,6 +5,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from .. import validation
 from ..dcat.licences import DEFAULT_LICENCE_ID, find_licence
 from . import vocabulary
 
@@ -12,7 +13,7 @@ _ = tk._
 
 
 def _empty(value: Any) -> bool:
-    return value in (None, "", [], tk.missing)
+    return validation.is_empty(value) or value == []
 
 
 def qualifying_licence(licence: dict) -> bool:

@@ -399,7 +399,9 @@ RULES: dict[str, Rule] = {
 }
 
 
-def _bound(rule: Rule):
+def _bound(rule: Rule, others: Optional[Callable] = None):
+    """``rule`` for bound sysadmins; other sysadmins pass; everyone else meets ``others``
+    (CKAN's own rule when not given)."""
     @tk.chained_auth_function
     @tk.auth_sysadmins_check
     def auth(next_auth, context, data_dict):
@@ -411,8 +413,20 @@ def _bound(rule: Rule):
             return {"success": True}
         if _user(context) is not None and _user(context).sysadmin:
             return {"success": True}  # the override, or the site user
-        return next_auth(context, data_dict)
+        return (others or next_auth)(context, data_dict)
     return auth
+
+
+def _platform_administrators_only(context: dict, data_dict: dict) -> dict:
+    # Publishers are the territory's bodies, onboarded by the platform's administrators.
+    # CKAN leaves this to ckan.auth.user_create_organizations; an installation that keeps
+    # CKAN's default (true) would let any account found a "publisher" of its own.
+    return {"success": False,
+            "msg": tk._("Only the platform's administrators add publishers.")}
+
+
+# Rules for accounts that are not sysadmins, whatever CKAN's configuration says.
+OTHERS = {"organization_create": _platform_administrators_only}
 
 
 # CKAN lets anonymous visitors reach these rules (registration): the chained rule keeps that
@@ -420,7 +434,7 @@ ANONYMOUS_ALLOWED = frozenset({"user_create"})
 
 
 def get_auth_functions() -> dict:
-    functions = {name: _bound(rule) for name, rule in RULES.items()}
+    functions = {name: _bound(rule, OTHERS.get(name)) for name, rule in RULES.items()}
     for name in ANONYMOUS_ALLOWED:
         functions[name] = tk.auth_allow_anonymous_access(functions[name])
     return functions

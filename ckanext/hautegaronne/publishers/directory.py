@@ -3,12 +3,12 @@ onboarded (some 600 publishers): a search by name or code, filters by publisher 
 by intercommunality (an EPCI and its member communes), dataset counts and logos."""
 from __future__ import annotations
 
-import unicodedata
 from typing import Any, Mapping
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from .. import text
 from .. import territory as ref
 from . import onboarding, types
 
@@ -16,10 +16,9 @@ __all__ = ["Filters", "filters_from", "listing", "epci_choices", "type_choices",
            "hautegaronne_epci", "get_helpers"]
 
 
-def _normalise(text: Any) -> str:
-    """Lower case without accents or punctuation: "Saint-Lys" and "saint lys" match."""
-    plain = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
+def _normalise(value: Any) -> str:
+    """"Saint-Lys" and "saint lys" match (text.fold)."""
+    return text.fold(value or "")
 
 
 class Filters(dict):

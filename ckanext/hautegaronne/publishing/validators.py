@@ -9,11 +9,11 @@ that a title left empty takes the address.
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.munge import munge_title_to_name  # not exposed by the toolkit
+from .. import text, validation
 
 
 def _blank(value) -> bool:
-    return value is tk.missing or value is None or (isinstance(value, str) and not value.strip())
+    return validation.is_empty(value.strip() if isinstance(value, str) else value)
 
 
 def hautegaronne_dataset_title(key, data, errors, context) -> None:
@@ -38,7 +38,7 @@ def hautegaronne_dataset_name(key, data, errors, context) -> None:
         # an update without its address is refused as CKAN does: never a silent rename
         errors[key].append(tk._("Missing value"))
         raise tk.StopOnError
-    data[key] = munge_title_to_name(title)
+    data[key] = text.slug(title)
 
 
 def get_validators() -> dict:

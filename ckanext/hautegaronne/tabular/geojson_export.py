@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from typing import Iterator, Optional
 
 import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response, stream_with_context
+
+from .. import text
 
 _ = tk._
 
@@ -28,8 +29,7 @@ blueprint = Blueprint("hautegaronne_geojson_export", __name__)
 
 
 def _plain(name: str) -> str:
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z]", "", text)
+    return re.sub(r"[^a-z]", "", text.fold(name))
 
 
 def coordinate_columns(fields: list[dict]) -> Optional[tuple[str, str]]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 PACKAGE = ROOT / "ckanext" / "hautegaronne"
-SHIPPED_SUFFIXES = {".yaml", ".yml", ".json", ".html", ".js", ".css", ".svg", ".png",
-                    ".po", ".pot", ".mo", ".md", ".ttl", ".rdf"}
+# Every file of the package ships, whatever its kind (robots.txt once did not).
+NOT_SHIPPED_SUFFIXES = {".pyc"}
 
 
 def test_the_wheel_contains_templates_schemas_translations_and_data(tmp_path):
@@ -22,8 +22,8 @@ def test_the_wheel_contains_templates_schemas_translations_and_data(tmp_path):
 
     expected = {
         str(path.relative_to(ROOT)) for path in PACKAGE.rglob("*")
-        if path.is_file() and path.suffix in SHIPPED_SUFFIXES
-        and "tests" not in path.relative_to(PACKAGE).parts
+        if path.is_file() and path.suffix not in NOT_SHIPPED_SUFFIXES
+        and not {"tests", "__pycache__"} & set(path.relative_to(PACKAGE).parts)
     }
     assert expected, "nothing to ship?"
     missing = sorted(expected - names)
@@ -31,5 +31,6 @@ def test_the_wheel_contains_templates_schemas_translations_and_data(tmp_path):
     for required in ("ckanext/hautegaronne/config_declaration.yaml",
                      "ckanext/hautegaronne/schemas/dataset.yaml",
                      "ckanext/hautegaronne/territory/data/territory-31.json",
-                     "ckanext/hautegaronne/i18n/fr/LC_MESSAGES/ckanext-hautegaronne.mo"):
+                     "ckanext/hautegaronne/i18n/fr/LC_MESSAGES/ckanext-hautegaronne.mo",
+                     "ckanext/hautegaronne/templates/home/robots.txt"):
         assert required in names

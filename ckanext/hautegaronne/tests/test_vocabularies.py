@@ -26,6 +26,8 @@ def _modules_spelling(literal: str) -> list[str]:
     ("publications.europa.eu/resource/authority", "vocabularies.py"),
     ("iana.org/assignments/media-types", "vocabularies.py"),
     ("purl.org/adms/publishertype", "publishers/types.py"),
+    ('"http://id.insee.fr/geo/', "vocabularies.py"),
+    ('"http://data.europa.eu/bna/', "hvd/vocabulary.py"),
     ("file_types.csv", "dcat/file_types.py"),
     ("unicodedata.combining", "text.py"),
 ])

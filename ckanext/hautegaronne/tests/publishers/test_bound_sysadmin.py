@@ -327,3 +327,19 @@ def test_the_site_users_work_shows_in_the_publishers_activity(app, world):
         activities = app.get(url).json["result"]  # anonymous visitor
         assert {"new package", "changed package"} <= {
             a["activity_type"] for a in activities if a["user_id"] == site_user_id}, url
+
+
+# -- founding a publisher (outside eye, installing into an existing CKAN) --------------------
+
+@pytest.mark.ckan_config("ckan.auth.user_create_organizations", "true")
+def test_an_ordinary_account_cannot_found_a_publisher_even_where_ckan_would_let_it(app, world):
+    """An installation that keeps CKAN's default (any account may create an organisation)
+    still keeps publishers to the territory's bodies, onboarded by the administrators."""
+    user = factories.User()
+    allowed, answer = _api(app, {"Authorization": h.token(user)}, "organization_create",
+                           {"name": "rogue", "title": "Rogue", "publisher_type": "etablissement"})
+    assert not allowed
+    assert "administrateurs de la plateforme" in answer["error"]["message"]
+    assert model.Group.get("rogue") is None
+    # the platform's administrators still onboard publishers
+    assert tk.check_access("organization_create", {"user": world["sysadmin"]["name"]}, {})
