@@ -5,7 +5,7 @@
 # consumers exit, which is then harmless.
 # A fourth loop runs `ckan tracking update` every TRACKING_UPDATE_INTERVAL
 # seconds: page views become the home page's "most viewed datasets".
-# Usage: harvest-workers.sh start|stop|status
+# Usage: harvest-workers.sh start|stop|restart|status
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 CKAN_BIN="$HG_VENV/bin/ckan"
@@ -37,5 +37,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  # After a code or configuration change (make up): running workers would keep the old code.
+  restart) stop; start ;;
+  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac

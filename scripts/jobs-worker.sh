@@ -2,7 +2,7 @@
 # CKAN's background jobs worker (`ckan jobs worker`): it runs ckanext-xloader's loads of
 # resources into the DataStore, from the queues on the project's Redis. Supervised like
 # the harvest workers (lib.sh): restarted when it exits (an outage of Redis, a crash).
-# JOBS_WORKERS (default 1) workers run side by side. Usage: jobs-worker.sh start|stop|status
+# JOBS_WORKERS (default 1) workers run side by side. Usage: jobs-worker.sh start|stop|restart|status
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 CKAN_BIN="$HG_VENV/bin/ckan"
@@ -41,5 +41,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+  # After a code or configuration change (make up): running workers would keep the old code.
+  restart) stop; start ;;
+  *) echo "usage: $0 start|stop|restart|status" >&2; exit 2 ;;
 esac

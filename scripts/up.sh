@@ -60,8 +60,10 @@ $CKAN search-index rebuild --only-missing >"$HG_LOG/ckan-index.log" 2>&1 \
   || die "CKAN: search index rebuild failed; see $HG_LOG/ckan-index.log"
 
 bash "$HG_ROOT/scripts/web.sh" start
-bash "$HG_ROOT/scripts/harvest-workers.sh" start
-bash "$HG_ROOT/scripts/jobs-worker.sh" start
+# Restarted, not only started: workers left running would keep the previous code (the web
+# workers above are reloaded the same way).
+bash "$HG_ROOT/scripts/harvest-workers.sh" restart
+bash "$HG_ROOT/scripts/jobs-worker.sh" restart
 
 cat <<MSG
 

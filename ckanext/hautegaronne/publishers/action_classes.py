@@ -69,6 +69,8 @@ READS = frozenset({
     "hautegaronne_reuse_proposal_list",
     # the DataStore and its loader (a private dataset's tables: resource_show's rule)
     "datastore_info", "datastore_search", "datastore_search_sql", "xloader_status",
+    # a resource's conformity report (resource_show's rule: private datasets' stay private)
+    "hautegaronne_conformity_show",
 })
 
 PUBLISHER_WRITES = frozenset({
@@ -90,6 +92,8 @@ PUBLISHER_WRITES = frozenset({
     # the DataStore tables of a publisher's resources (tabular/auth.py)
     "datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
     "xloader_submit",
+    # asking for a conformity check of a resource (conformity/logic.py: resource_update's rule)
+    "hautegaronne_conformity_check",
     # SQL functions and triggers run as the DataStore's write role, which owns every
     # publisher's tables: writes over every publisher at once (bound.RULES refuses them)
     "datastore_function_create", "datastore_function_delete", "datastore_run_triggers",

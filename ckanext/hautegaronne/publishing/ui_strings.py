@@ -26,7 +26,11 @@ PUBLISHER_PAGE_STRINGS = (
     N_("Activity occurred on: {time}"), N_("{actor} created the {dataset_type} {dataset}"),
     N_("{actor} updated the {dataset_type} {dataset}"),
     N_("{actor} deleted the {dataset_type} {dataset}"), N_("View this version"),
-    N_("All activity types"),
+    N_("All activity types"), N_("Activity Stream"), N_("Edit metadata"),
+    N_("A CKAN Dataset is a collection of data resources (such as files), "
+       "together with a description and other information, at a fixed URL. "
+       "Datasets are what users see when searching for data."),
+    N_("Not seeing the views you were expecting?"), N_("Unauthorized to read package"),
     # members ("1 membre : 1 membres" in CKAN's catalogue)
     ngettext("{count} member", "{count} members"),
 )

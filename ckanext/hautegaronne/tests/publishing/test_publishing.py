@@ -197,6 +197,9 @@ PUBLISHER_BAD_PHRASES = (
     "Editer la ressource", "Ajouter une Nouvelle Ressource", "Télécharger un fichier sur votre",
     "Activity occurred on", "created the", "View this version", "membre : ", "</ i>",
     "Open Database License</a>", "Unpublish", "Add Member", "Skip to main content",
+    # seen by an outside newcomer after the first round
+    "Flux d'Activité", "Editer les métadonnées", "Un jeu de données CKAN",
+    "vous attendiez?",
 )
 PUBLISHER_BAD_WORDS = {"Edit", "Publish", "Save", "Delete", "Update", "Cancel"}
 
