@@ -153,7 +153,9 @@ def run_check(resource_id: str) -> None:
             "The check could not be completed because of an error of the portal; the "
             "platform's team has been told. Ask for a new check later."))
     save(resource_id, outcome)
-    if outcome.get("status") in ("not-conforming", "error", "unfinished"):
+    # Only a completed check that found errors unpublishes: a check that could not run (an
+    # unreachable schema or file, a bug) says nothing of the data.
+    if outcome.get("status") == "not-conforming":
         try:
             enforce_blocking(resource_id)
         except Exception:

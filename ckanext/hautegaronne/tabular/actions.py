@@ -40,4 +40,7 @@ def datastore_create(original_action, context: dict, data_dict: dict) -> Any:
 def get_actions() -> dict:
     from . import load_job
 
-    return {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit}
+    from . import task_status
+
+    return {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit,
+            **task_status.get_actions()}

@@ -15,6 +15,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as tk
 
 from ..publishers import auth as publisher_auth
+from . import task_status
 
 _ = tk._
 
@@ -49,4 +50,5 @@ def get_auth_functions() -> dict:
         "datastore_records_delete": guard(_datastore_write),
         "xloader_submit": guard(_datastore_write),
         # resource views: publishers.bound's rules (one rule per name, see registration)
+        **task_status.get_auth_functions(),
     }

@@ -166,3 +166,17 @@ def test_a_dataset_that_publishes_conforming_data_only(checks):
     assert "a été rendu privé" in reports.report(bad["id"])["message"]
     # Not verified: the validator meant to refuse making it public again
     # (logic.blocks_publication) did not refuse in this test; see the branch's report.
+
+
+def test_a_check_that_could_not_run_leaves_the_dataset_public(checks, ckan_config, monkeypatch,
+                                                               tmp_path_factory):
+    """Outside attack review: an unreachable schema host, a file that cannot be read or a
+    bug made a blocking dataset private, out of the national feeds, for no fault found."""
+    dataset = h.dataset(checks["orgs"]["A"], conformity_blocks_publication="true")
+    bad = upload(dataset, HEADER + GOOD_ROW.replace("velo", "trottinette"), schema_name=COUNTS)
+    # the stored file out of reach, as a lost upload or an unreachable link would be
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path_factory.mktemp("empty")))
+    reports.run_check(bad["id"])
+    assert reports.report(bad["id"])["status"] == "error"
+    shown = tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})
+    assert shown["private"] is False
