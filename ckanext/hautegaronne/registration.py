@@ -22,6 +22,7 @@ from .harvest import auth as harvest_auth
 from .harvest import guard as harvest_guard
 from .harvest import helpers as harvest_helpers
 from .dataset import helpers as dataset_helpers
+from .dataset import identity_extras
 from .dataset import search_outage_guard
 from .dataset import structure
 from .dataset import validators as dataset_validators
@@ -145,7 +146,8 @@ def actions() -> dict[str, Callable]:
         "publishing": publishing_members.get_actions(),
         "conformity": conformity.get_actions(),
     })
-    return structure.guard(harvest_guard.guard(standard_actions.accept_shown_datasets(merged)))
+    return structure.guard(harvest_guard.guard(identity_extras.guard(
+        standard_actions.accept_shown_datasets(merged))))
 
 
 def helpers() -> dict[str, Callable]:
