@@ -29,8 +29,9 @@ log = logging.getLogger(__name__)
 TASK_TYPE = "conformity"
 
 
-def _setting(key: str, default):
-    return tk.config.get(f"ckanext.hautegaronne.conformity.{key}", default)
+def _setting(key: str):
+    """A conformity limit; its default is declared in config_declaration.yaml."""
+    return tk.config.get(f"ckanext.hautegaronne.conformity.{key}")
 
 
 def declared_schema(resource: dict, dataset: dict) -> Optional[dict]:
@@ -113,7 +114,7 @@ def request_check(resource: dict, dataset: dict, force: bool = False) -> bool:
     save(resource["id"], {"status": "pending", "schema": schema, "fingerprint": stamp,
                           "requested_at": _now()})
     tk.enqueue_job(run_check, [resource["id"]], title=f"conformity {resource['id']}",
-                   rq_kwargs={"timeout": int(float(_setting("max_seconds", 300))) * 3})
+                   rq_kwargs={"timeout": int(float(_setting("max_seconds"))) * 3})
     return True
 
 
@@ -204,9 +205,9 @@ def check(resource: dict, schema: Optional[dict]) -> dict:
                 .format(reason=str(problem))}
     try:
         return validate.validate_file(
-            path, fmt, descriptor, max_rows=int(_setting("max_rows", 1_000_000)),
-            max_seconds=float(_setting("max_seconds", 300)),
-            max_errors=int(_setting("max_errors", 100)))
+            path, fmt, descriptor, max_rows=int(_setting("max_rows")),
+            max_seconds=float(_setting("max_seconds")),
+            max_errors=int(_setting("max_errors")))
     finally:
         if temporary:
             os.unlink(path)
