@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import functools
 import json
+import re
 from typing import Any, Optional
 
 import shapely.geometry
@@ -22,7 +23,7 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.profiles import (ADMS, DCAT, DCT, FOAF, GEOJSON_IMT, GSP, OWL, RDF, SKOS,
-                                   VCARD, XSD, EuropeanDCATAP3Profile)
+                                   SPDX, VCARD, XSD, EuropeanDCATAP3Profile)
 from ckanext.dcat.utils import resource_uri
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, Namespace
@@ -35,6 +36,8 @@ from ..conformity import reports as conformity_reports
 from . import file_types, licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
+SPDX_MD5 = URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_md5")
+_MD5 = re.compile(r"[0-9a-fA-F]{32}")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 HVD_LEGISLATION = URIRef(hvd.LEGISLATION)
@@ -487,6 +490,8 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         if category is not None:
             g.add((distribution, DCATAP.applicableLegislation, HVD_LEGISLATION))
             g.add((distribution, DCATAP.hvdCategory, URIRef(category.iri)))
+        if resource.get("hash") and not resource.get("hash_algorithm"):
+            self._checksum_algorithm(distribution, str(resource["hash"]))
         # Download URL for files (uploads and direct links).
         url = resource.get("url")
         if url and (resource.get("url_type") == "upload" or resource.get("format")):
@@ -518,6 +523,18 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
                 g.add((standard, OWL.versionInfo, Literal(checked["version"])))
         if resource.get("datastore_active") and category is None:
             self._data_api(distribution, resource, licence)
+
+    def _checksum_algorithm(self, distribution, value: str) -> None:
+        """DCAT-AP requires a checksum's algorithm, which CKAN's ``hash`` does not record:
+        the DataStore loads write an MD5 there (32 hex digits); any other hash of unknown
+        kind is left out rather than published invalid."""
+        for checksum in list(self.g.objects(distribution, SPDX.checksum)):
+            if _MD5.fullmatch(value):
+                self.g.add((checksum, SPDX.algorithm, SPDX_MD5))
+                self.g.add((SPDX_MD5, RDF.type, SPDX.ChecksumAlgorithm))
+            else:
+                self.g.remove((checksum, None, None))
+                self.g.remove((distribution, SPDX.checksum, checksum))
 
     def _data_api(self, distribution, resource: dict, licence) -> None:
         """A resource loaded into the DataStore is also served by its data API: a

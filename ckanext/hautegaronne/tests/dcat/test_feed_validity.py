@@ -122,3 +122,26 @@ def test_a_catalog_of_generated_hostile_values_validates_against_dcat_ap_3(app):
     [page] = test_shacl.catalog_pages(app)
     found = shacl.violations(page)
     assert found == [], shacl.summary(found)
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_checksums_and_landing_pages_stay_valid(app):
+    """Outside attack review: every file loaded into the DataStore carries an MD5 in
+    ``hash`` with no algorithm, which DCAT-AP refuses (one violation per file); a dataset's
+    ``url`` (its dcat:landingPage) took ``javascript:alert(1)``."""
+    org = factories.publisher("roques")
+    token = _editor_token(org)
+    md5 = "9e107d9d372bb6826bd81d3542a419d6"
+    for name, digest in (("avec-md5", md5), ("autre-empreinte", "not-a-known-digest")):
+        tk.get_action("package_create")(factories.sysadmin_context(), factories.dataset_fields(
+            org, name=name, resources=[{"name": "Données", "url": "https://example.org/d.csv",
+                                        "format": "CSV", "hash": digest}]))
+    error = _create(app, token, factories.dataset_fields(org, name="page-hostile",
+                                                         url="javascript:alert(1)"), 409)["error"]
+    assert error["url"][0].startswith("Adresse web invalide"), error
+    [page] = test_shacl.catalog_pages(app)
+    found = shacl.violations(page)
+    assert found == [], shacl.summary(found)
+    graph = page
+    algorithms = set(graph.objects(None, rdflib.URIRef("http://spdx.org/rdf/terms#algorithm")))
+    assert algorithms == {rdflib.URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_md5")}
