@@ -14,6 +14,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from .exports import FORMULA_START
+
 _ = tk._
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
@@ -34,6 +36,25 @@ def datastore_create(original_action, context: dict, data_dict: dict) -> Any:
         raise tk.ValidationError({"aliases": [_(
             "An alias cannot be a resource identifier (nor look like one): {aliases}."
         ).format(aliases=", ".join(taken))]})
+    formulas = [field.get("id") for field in data_dict.get("fields") or []
+                if isinstance(field, dict) and isinstance(field.get("id"), str)
+                and re.match(FORMULA_START, field["id"])]
+    if formulas:
+        # the column names are the first line of the CSV and TSV exports
+        raise tk.ValidationError({"fields": [_(
+            "A column name cannot start with =, +, -, @ or a tab: a spreadsheet opening the "
+            "export would run it as a formula ({names})."
+        ).format(names=", ".join(formulas))]})
+    return original_action(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free  # as CKAN's own (a GET action)
+def datastore_search_sql(original_action, context: dict, data_dict: dict) -> Any:
+    # CKAN allows a query 60 s of the read-only role; a few costly ones at once held every
+    # web worker (an outside attack slowed the portal to 55 s a page with six).
+    if not context.get("query_timeout"):
+        context["query_timeout"] = tk.config.get("ckanext.hautegaronne.datastore.sql_timeout_ms")
     return original_action(context, data_dict)
 
 
@@ -43,4 +64,5 @@ def get_actions() -> dict:
     from . import task_status
 
     return {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit,
+            "datastore_search_sql": datastore_search_sql,
             **task_status.get_actions()}

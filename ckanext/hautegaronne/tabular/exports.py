@@ -12,6 +12,9 @@ from ckanext.datastore.backend.postgres import identifier
 
 SPREADSHEET_FORMATS = ("csv", "tsv")
 FORMULA_START = r"^[=+\-@\t\r]"
+# PostgreSQL's text types a DataStore column may have (numbers keep their minus sign).
+TEXT_TYPES = frozenset({"text", "varchar", "character varying", "char", "character", "bpchar",
+                        "name", "citext"})
 
 
 def neutralise_formulas(data_dict: dict, fields_types: dict, query_dict: dict) -> dict:
@@ -20,7 +23,7 @@ def neutralise_formulas(data_dict: dict, fields_types: dict, query_dict: dict) -
     if data_dict.get("records_format") not in SPREADSHEET_FORMATS:
         return query_dict
     text_columns = {identifier(name): name for name, type_ in fields_types.items()
-                    if type_ == "text"}
+                    if type_ in TEXT_TYPES}
     query_dict["select"] = [
         (f"CASE WHEN {column} ~ '{FORMULA_START}' THEN '''' || {column} ELSE {column} END"
          if column in text_columns else column)
