@@ -7,6 +7,7 @@ import ckan.plugins.toolkit as tk
 
 from .. import territory as ref
 from . import directory as directory_listing
+from ..theme.helpers import publisher_type_plural
 from . import onboarding, types
 
 __all__ = ["publishers", "get_blueprints"]
@@ -16,11 +17,11 @@ publishers = Blueprint("hautegaronne_publishers", __name__)
 
 def _sections() -> list[tuple[str, tuple[str, ...]]]:
     """Sections of the directory: (title, organisation types)."""
+    # single-type sections are named by the type's plural, declared in the organisation
+    # schema with the other names of the types
     return [
         (tk._("Département and affiliated bodies"), ("departement", "etablissement")),
-        (tk._("Intercommunalities"), ("epci",)),
-        (tk._("Syndicates"), ("syndicat",)),
-        (tk._("Communes"), ("commune",)),
+        *((publisher_type_plural(kind), (kind,)) for kind in ("epci", "syndicat", "commune")),
     ]
 
 

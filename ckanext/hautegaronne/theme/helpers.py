@@ -239,7 +239,8 @@ def hautegaronne_publisher_type_label(value: str | None) -> str:
     return tk.h.scheming_language_text(choice["label"]) if choice else value
 
 
-def _publisher_type_plural(value: str) -> str:
+def publisher_type_plural(value: str) -> str:
+    """A publisher type's plural name, as the organisation schema declares it."""
     if value == GENERIC_TYPE:  # every publisher's CKAN type
         return tk._("Publishers")
     choice = _publisher_type_choice(value)
@@ -362,7 +363,7 @@ def humanize_entity_type(next_helper, entity_type: str, object_type: str,
             or object_type not in (*PUBLISHER_TYPES, GENERIC_TYPE)):
         return next_helper(entity_type, object_type, purpose)
     if purpose in _PLURAL_PURPOSES:
-        return _publisher_type_plural(object_type)
+        return publisher_type_plural(object_type)
     if object_type == GENERIC_TYPE:
         return (_publisher_type_texts().get(purpose)
                 or next_helper(entity_type, object_type, purpose))
