@@ -58,9 +58,9 @@ def test_a_task_is_read_by_the_datasets_editors_only(app, tasks):
     task_id = _call(app, "task_status_show", {"entity_id": tasks["resource_id"],
                     "task_type": "conformity", "key": "report"}, tasks["editor"]).json["result"]["id"]
     assert _call(app, "task_status_show", {"id": task_id}).status_code == 403
-    # nor a task of nothing known
+    # a task of nothing is not found (CKAN looks it up first): nothing to reveal
     assert _call(app, "task_status_show", {"entity_id": "nothing", "task_type": "xloader",
-                                           "key": "xloader"}, tasks["editor"]).status_code == 403
+                                           "key": "xloader"}, tasks["editor"]).status_code == 404
 
 
 def test_no_token_leaves_the_task_or_the_load_status(app, tasks):
