@@ -69,7 +69,10 @@ def test_package_show_has_every_core_key_and_the_coverage_where_clients_read_it(
     for resource, core_resource in zip(shown["resources"], core["resources"]):
         assert set(core_resource) <= set(resource), set(core_resource) - set(resource)
     resource = shown["resources"][0]
-    assert (resource["size"], resource["mimetype"], resource["description"]) == (None, None, None)
+    # keys a client reads are there even when empty; the media type is derived from the
+    # format (issue 15)
+    assert (resource["size"], resource["mimetype"], resource["description"]) == \
+        (None, "text/csv", None)
     for key in ("author", "maintainer", "version", "url", "license_title", "metadata_created"):
         assert key in shown
     assert shown["organization"]["type"] == "organization"

@@ -67,7 +67,7 @@ def test_formulas_are_neutralised_in_every_text_type_and_refused_as_column_names
             helpers.call_action("datastore_create", context=h.site_context(), resource_id=other,
                                 force=True, fields=[{"id": name, "type": "text"}])
         except tk.ValidationError as error:
-            assert "formule" in str(error.error_dict["fields"]), error.error_dict
+            assert "formula" in str(error.error_dict["fields"]), error.error_dict
         else:
             raise AssertionError(f"column {name!r} accepted")
 
