@@ -54,8 +54,8 @@ def populate() -> dict:
     dataset = _action("package_search", fq=f"organization:{DEPARTEMENT}", rows=1,
                       include_private=True)["results"][0]
     resource = _action("resource_create", package_id=dataset["id"], name="Relevé brut",
-                       format="BIN", url="releve.bin",
-                       upload=FileStorage(io.BytesIO(BINARY), filename="releve.bin",
+                       format="ZIP", url="releve.zip",
+                       upload=FileStorage(io.BytesIO(BINARY), filename="releve.zip",
                                           content_type="application/octet-stream"))
     _action("organization_patch", id=DEPARTEMENT, image_url="logo.png",
             image_upload=FileStorage(io.BytesIO(PNG), filename="logo.png", content_type="image/png"))
