@@ -63,6 +63,10 @@ def get_actions() -> dict:
 
     from . import task_status
 
-    return {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit,
-            "datastore_search_sql": datastore_search_sql,
-            **task_status.get_actions()}
+    actions = {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit,
+               **task_status.get_actions()}
+    # CKAN registers datastore_search_sql only where SQL search is enabled: nothing to chain
+    # otherwise (an installation may keep it off)
+    if tk.asbool(tk.config.get("ckan.datastore.sqlsearch.enabled")):
+        actions["datastore_search_sql"] = datastore_search_sql
+    return actions
