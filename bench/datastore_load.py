@@ -89,6 +89,22 @@ def _portal(path: Path, resource_id: str) -> float:
     return elapsed
 
 
+def csv_resource(name: str) -> str:
+    """A commune's dataset on the scratch portal with one CSV resource (its id), to load."""
+    import ckan.plugins.toolkit as tk
+
+    from ckanext.hautegaronne.publishers import onboarding
+
+    site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    org = onboarding.add(onboarding.resolve("31458")).name
+    dataset = tk.get_action("package_create")({"user": site}, {
+        "name": name, "title": "Comptages (bench)", "notes": "Bench.",
+        "owner_org": org, "license_id": "lov2",
+        "resources": [{"name": "Comptages", "url": "https://example.org/c.csv",
+                       "format": "CSV"}]})
+    return dataset["resources"][0]["id"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -96,20 +112,11 @@ def main() -> None:
 
     import ckan.plugins.toolkit as tk
 
-    from ckanext.hautegaronne.publishers import onboarding
-
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
         _scratch.reset_db()
-        site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        org = onboarding.add(onboarding.resolve("31458")).name
-        dataset = tk.get_action("package_create")({"user": site}, {
-            "name": "bench-comptages", "title": "Comptages (bench)", "notes": "Bench.",
-            "owner_org": org, "license_id": "lov2",
-            "resources": [{"name": "Comptages", "url": "https://example.org/c.csv",
-                           "format": "CSV"}]})
-        resource_id = dataset["resources"][0]["id"]
+        resource_id = csv_resource("bench-comptages")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "comptages.csv"
             _write_csv(path, args.rows)

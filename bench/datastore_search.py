@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import _scratch  # the scratch portal shared by the benchmarks (bench/ is on sys.path)
-from datastore_load import COMMUNES, _write_csv
+from datastore_load import COMMUNES, _write_csv, csv_resource
 
 PAGE = 100
 
@@ -56,20 +56,11 @@ def main() -> None:
     import sqlalchemy as sa
     from ckanext.datastore.backend.postgres import get_read_engine
 
-    from ckanext.hautegaronne.publishers import onboarding
-
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
         _scratch.reset_db()
-        site = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-        org = onboarding.add(onboarding.resolve("31458")).name
-        dataset = tk.get_action("package_create")({"user": site}, {
-            "name": "bench-recherche", "title": "Comptages (bench)", "notes": "Bench.",
-            "owner_org": org, "license_id": "lov2",
-            "resources": [{"name": "Comptages", "url": "https://example.org/c.csv",
-                           "format": "CSV"}]})
-        resource_id = dataset["resources"][0]["id"]
+        resource_id = csv_resource("bench-recherche")
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "comptages.csv"
             _write_csv(path, args.rows)
