@@ -33,6 +33,7 @@ from .tabular import exports as tabular_exports
 from .tabular import geojson_export
 from .tabular import settings as tabular_settings
 from .tabular import status as tabular_status
+from .theme import js_catalogue as theme_js_catalogue
 from .theme import search as theme_search
 from .theme import sitemap as theme_sitemap
 from .theme import views as theme_views
@@ -42,6 +43,7 @@ from .theme import views as theme_views
 @tk.blanket.cli
 class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IValidators)
     p.implements(p.ITemplateHelpers)
@@ -72,6 +74,11 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
 
     def update_config_schema(self, schema: dict) -> dict:
         return security.runtime_config_schema(schema)
+
+    # IConfigurable (the JavaScript catalogue a server other than `ckan run` never builds)
+
+    def configure(self, config: CKANConfig) -> None:
+        theme_js_catalogue.build()
 
     # IValidators, ITemplateHelpers, IAuthFunctions, IActions (see registration.py)
 

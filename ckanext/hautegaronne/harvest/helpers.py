@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from markupsafe import Markup, escape
 
 from . import auth, missing
 
@@ -51,9 +52,28 @@ def harvesters_info(next_helper, *args: Any, **kwargs: Any) -> list[dict]:
     return [info for info in harvesters if info.get("name") in allowed]
 
 
+# ckanext-harvest's source form writes these in English outside any template block (so no
+# block of an extending template can replace them, and no catalogue translates them).
+_SOURCE_FORM_ENGLISH = (
+    ('<label class="control-label">Source type</label>', '<label class="control-label">{}</label>',
+     "Source type"),
+    ('name="save" value="Save"', 'name="save" value="{}"', "Save"),
+)
+
+
+def hautegaronne_harvest_source_form(html: str) -> Markup:
+    """ckanext-harvest's rendered source form with its hard-coded English in the page's
+    language."""
+    html = Markup(html)
+    for english, pattern, msgid in _SOURCE_FORM_ENGLISH:
+        html = html.replace(Markup(english), Markup(pattern).format(escape(tk._(msgid))))
+    return html
+
+
 def get_helpers() -> dict:
     return {
         "hautegaronne_harvest_missing": hautegaronne_harvest_missing,
+        "hautegaronne_harvest_source_form": hautegaronne_harvest_source_form,
         # chained over core's and ckanext-harvest's helpers of the same name
         "organizations_available": organizations_available,
         "harvesters_info": harvesters_info,

@@ -30,4 +30,19 @@ HARVEST_TEMPLATE_STRINGS = (
     N_("Error Report"), N_("documents with errors"), N_("Remote content"), N_("Local content"),
     N_("Running"), N_("New"), N_("Source type"),
     N_("Sorry no harvest sources found"),
+    # the admin page's buttons, their tooltips and confirmation dialogs
+    N_("There already is an unrun job for this source"), N_("Stop this Job"), N_("Stop"),
+    N_("Admin"),
+    N_("This will re-run the harvesting for this source. Any updates at the source will "
+       "overwrite the local datasets. Sources with a large number of datasets may take a "
+       "significant amount of time to finish harvesting. Please confirm you would like us to "
+       "start reharvesting."),
+    N_("Warning: This will remove all datasets for this source, as well as all previous job "
+       "reports. Are you sure you want to continue?"),
+    # the source form
+    N_("This will flag the source as deleted but keep all its datasets and previous jobs. "
+       "Are you sure you want to delete this harvest source?"),
+    N_("Warning: Apart from deleting this source, this command will remove all its datasets, "
+       "as well as all previous job reports. Are you sure you want to continue?"),
+    N_("Save"),
 )

@@ -57,6 +57,16 @@ def hautegaronne_current_publisher_id() -> str | None:
     return org["id"]
 
 
+def hautegaronne_may_add_dataset() -> bool:
+    """Whether "Ajouter un jeu de données" leads anywhere for this user: on a publisher's
+    page, whether they may add a dataset to that publisher (the form opens with it chosen);
+    elsewhere, whether they may add one to some publisher. CKAN's own test asks the second
+    question on every page, so a publisher's page offered the button to members of other
+    publishers and to bound platform administrators, whose form then answered 403."""
+    publisher = hautegaronne_current_publisher_id()
+    return tk.h.check_access("package_create", {"owner_org": publisher} if publisher else {})
+
+
 # The activity stream's filter shows CKAN's activity types, which it does not translate.
 _ACTIVITY_TYPES = {
     "new package": N_("New dataset"), "changed package": N_("Changed dataset"),
@@ -83,6 +93,7 @@ def get_helpers() -> dict:
     return {
         "hautegaronne_render_description": hautegaronne_render_description,
         "hautegaronne_current_publisher_id": hautegaronne_current_publisher_id,
+        "hautegaronne_may_add_dataset": hautegaronne_may_add_dataset,
         "hautegaronne_activity_type_label": hautegaronne_activity_type_label,
     }
 

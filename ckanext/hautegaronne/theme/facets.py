@@ -23,6 +23,7 @@ from ckan import model
 
 from .. import territory as ref
 from .. import vocabularies
+from ..conformity import catalogue as schema_catalogue
 from ..translation import N_
 from ..publishers.types import publisher_type_of
 
@@ -164,10 +165,22 @@ _DISPLAY = {THEME: _theme_display, TERRITORY: _territory_display,
             FREQUENCY: _frequency_display, PUBLISHER_TYPE: _publisher_type_display}
 
 
+def _schema_display_of_catalogue() -> Any:
+    """A schema's id ("etalab/schema-irve-statique") named by its French title in the cached
+    schema.data.gouv.fr catalogue (conformity/catalogue.py), its id when the catalogue does
+    not list it (or was never fetched)."""
+    titles = {entry["name"]: entry["title"] for entry in schema_catalogue.schemas()}
+    return lambda name: titles.get(name) or name
+
+
 def label_facets(search_results: dict) -> dict:
     """Names instead of codes in the facets (and the active filters) of a search."""
-    for field, display in _DISPLAY.items():
-        facet = (search_results.get("search_facets") or {}).get(field)
+    search_facets = search_results.get("search_facets") or {}
+    displays = dict(_DISPLAY)
+    if (search_facets.get(SCHEMA) or {}).get("items"):
+        displays[SCHEMA] = _schema_display_of_catalogue()
+    for field, display in displays.items():
+        facet = search_facets.get(field)
         for item in (facet or {}).get("items", []):
             item["display_name"] = display(item["name"])
     return search_results
