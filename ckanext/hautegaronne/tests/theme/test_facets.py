@@ -11,6 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import helpers
 
 from ckanext.hautegaronne.tests.browser.data import dataset_dict
+from ckanext.hautegaronne.tests.conformity.conftest import cached_catalogue, schema_site  # noqa: F401
 from ckanext.hautegaronne.publishers import onboarding
 
 pytestmark = pytest.mark.usefixtures("clean_all")
@@ -154,3 +155,13 @@ def test_facet_boxes_speak_correct_french(app, catalogue):
     assert "Filtrer les resultats" not in page
     assert "Montrer plus de" not in page
     assert "Afficher plus de choix : Producteurs" in page
+
+
+def test_the_schema_facet_names_schemas_by_their_french_title(app, catalogue, cached_catalogue):
+    """With the schema.data.gouv.fr catalogue cached, the facet and its active filter show
+    the schema's title, not its id."""
+    box = unescape(_facet_box(_html(app, "/dataset/"), "Schéma de données"))
+    assert "Comptage des mobilités" in box
+    assert ">etalab/schema-comptage-mobilites<" not in box.replace(" ", "").replace("\n", "")
+    page = unescape(_html(app, "/dataset/", vocab_schema="etalab/schema-comptage-mobilites"))
+    assert re.search(r'<span class="filtered pill">\s*Comptage des mobilités\s*<', page)
