@@ -31,6 +31,10 @@ PUBLISHER_PAGE_STRINGS = (
        "together with a description and other information, at a fixed URL. "
        "Datasets are what users see when searching for data."),
     N_("Not seeing the views you were expecting?"), N_("Unauthorized to read package"),
-    # members ("1 membre : 1 membres" in CKAN's catalogue)
+    # members ("1 membre : 1 membres" in CKAN's catalogue; "Admin:", "Editeur:" in the roles)
+    N_("<p><strong>Admin:</strong> Can add/edit and delete datasets, as well as manage "
+       "organization members.</p> <p><strong>Editor:</strong> Can add and edit datasets, "
+       "but not manage organization members.</p> <p><strong>Member:</strong> Can view the "
+       "organization's private datasets, but not add new datasets.</p>"),
     ngettext("{count} member", "{count} members"),
 )

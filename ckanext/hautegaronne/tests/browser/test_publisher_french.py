@@ -130,3 +130,12 @@ def test_an_agent_meets_no_english_once_the_javascript_has_run(page, live_portal
     assert "Reharvest" not in pending.inner_text()
     assert "unrun job" not in (pending.get_attribute("title") or "")
     screenshots(page, "publisher-french-harvest-admin")
+
+
+def test_the_sort_control_reads_trier_par_with_the_french_space(page, live_portal):
+    data.published_dataset(data.commune("31458"))
+    open_page(page, live_portal + "/dataset/")
+    label = page.locator(".control-order-by label").first
+    assert label.inner_text().strip() == "Trier par"
+    after = label.evaluate("el => getComputedStyle(el, '::after').content")
+    assert after == '"\u202f:"', after  # "Trier par :", not "Trier par:"
