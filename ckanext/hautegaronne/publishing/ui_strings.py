@@ -31,6 +31,14 @@ PUBLISHER_PAGE_STRINGS = (
        "together with a description and other information, at a fixed URL. "
        "Datasets are what users see when searching for data."),
     N_("Not seeing the views you were expecting?"), N_("Unauthorized to read package"),
+    # accessible names and the data explorer's view form, untranslated in CKAN's catalogue
+    N_("Edit role"), N_("Delete member"), N_("Open details page for dataset - {title}"),
+    N_("Close modal"), N_("Show All"), N_("Hide All"),
+    N_("Length at which data will be truncated with an ellipsis for display. Set to zero for "
+       "no truncation, and for data to be wrapped at column name width instead."),
+    N_('Moment.js date format to use for displaying dates (see <a '
+       'href="https://devhints.io/moment#formatting-1" target="_blank">Moment.js '
+       'cheatsheet</a>). If <b>NONE</b>, the raw timestamp value will be shown.'),
     # members ("1 membre : 1 membres" in CKAN's catalogue; "Admin:", "Editeur:" in the roles)
     N_("<p><strong>Admin:</strong> Can add/edit and delete datasets, as well as manage "
        "organization members.</p> <p><strong>Editor:</strong> Can add and edit datasets, "

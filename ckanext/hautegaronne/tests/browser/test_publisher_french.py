@@ -20,11 +20,14 @@ JS_BAD_TEXTS = {
     "Source type", "Reharvest", "Clear", "Stop", "Save", "Edit", "Publish", "Delete",
     "Update", "Print", "Reset", "Sort", "Show all", "Show none", "Close", "Searching...",
     "Select a field", "Save order", "Reorder resources", "Admin", "Dashboard", "Jobs",
+    "Edit role", "Delete member", "Close modal", "Show All", "Hide All",
 }
 JS_BAD_PHRASES = PUBLISHER_BAD_PHRASES + (
     "There already is an unrun job", "Stop this Job", "Are you sure you want to",
     "Upload a file on your computer", "Link to a URL on the internet",
     "Input is too short", "Start a new harvesting job", "harvest source",
+    "Open details page", "Length at which data", "Moment.js date format",
+    "<strong>Admin:", "Can add/edit",
 )
 
 # Every text of the page as a person or a screen reader meets it: text nodes, and the
@@ -84,6 +87,7 @@ def test_an_agent_meets_no_english_once_the_javascript_has_run(page, live_portal
         f"/dataset/resources/{name}", f"/dataset/activity/{name}",
         f"/organization/{roques['name']}", f"/organization/members/{roques['name']}",
         f"/organization/member_new/{roques['name']}", f"/organization/activity/{roques['name']}",
+        f"/organization/manage_members/{roques['name']}", f"/organization/bulk_process/{roques['name']}",
         "/harvest", "/harvest/new", f"/harvest/{source['name']}",
         f"/harvest/admin/{source['name']}", f"/harvest/edit/{source['name']}",
         f"/harvest/{source['name']}/job",
