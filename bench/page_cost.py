@@ -84,32 +84,80 @@ def _site_context() -> dict:
     return {"user": tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]}
 
 
-def _publishers(count: int = PUBLISHERS, whole_territory: bool = False) -> list[dict]:
+def _onboard_in_process(entities: list[dict]) -> int:
+    """A worker process of ``_publishers``: onboards its share of the territory."""
+    from ckanext.hautegaronne.publishers import onboarding
+
+    app = _scratch.app()
+    flask_app = getattr(app, "_wsgi_app", app)
+    with flask_app.test_request_context():
+        return len(onboarding.add_all(entities))
+
+
+def _organisations() -> list[dict]:
+    """Every active organisation (whatever its type), by name: what a dataset needs of its
+    publisher (id, title, and the fields ``spatial.publisher_code`` reads)."""
+    from ckan import model
+
+    from ckanext.hautegaronne.publishers.types import publisher_type_of
+
+    groups = model.Session.query(model.Group).filter_by(is_organization=True, state="active") \
+        .order_by(model.Group.name)
+    return [{**{k: v for k, v in (g.extras or {}).items() if isinstance(v, str)},
+             "id": g.id, "name": g.name, "title": g.title,
+             "publisher_type": publisher_type_of(g.type, g.extras) or ""} for g in groups]
+
+
+def _publishers(count: int = PUBLISHERS, whole_territory: bool = False,
+                processes: int = 1) -> list[dict]:
     """30 publishers: the département, 8 EPCI, 18 communes (through the onboarding, as an
     administrator adds them) and 3 affiliated bodies (through organization_create); fewer
     EPCI and communes for a smaller ``count``; with ``whole_territory``, all 605 publishers
-    of the territory and the 3 bodies."""
+    of the territory (``publishers add --all``'s function, in ``processes`` worker processes,
+    each its share) and the 3 bodies. Those already there are kept (a resumed build)."""
     import ckan.plugins.toolkit as tk
+    from ckan import model
 
     from ckanext.hautegaronne import territory
     from ckanext.hautegaronne.demo import publishers as demo_publishers
     from ckanext.hautegaronne.publishers import onboarding
 
     if whole_territory:
-        names = [outcome.name for outcome in onboarding.add_all()]
-        count = len(names) + len(demo_publishers.AFFILIATED_BODIES)
+        entities = onboarding.territory_entities()
+        if processes > 1:
+            _in_processes(_onboard_in_process, entities, processes)
+        # (a second pass finds every publisher onboarded: "unchanged")
+        onboarding.add_all(entities)
+        count = len(entities) + len(demo_publishers.AFFILIATED_BODIES)
     else:
         data = territory.territory()
         epcis = min(8, max(1, (count - 4) // 3))
         codes = ["31"] + sorted(data.epcis)[:epcis] + sorted(data.communes)[:count - 4 - epcis]
-        names = [onboarding.add(onboarding.resolve(code)).name for code in codes]
-    orgs = [tk.get_action("organization_show")({}, {"id": name}) for name in names]
+        for code in codes:
+            onboarding.add(onboarding.resolve(code))
     for body in demo_publishers.AFFILIATED_BODIES:
-        orgs.append(tk.get_action("organization_create")(
-            _site_context(), {"type": "etablissement", "siren": demo_publishers.DEPARTEMENT_SIREN,
-                              **body}))
+        if model.Group.by_name(body["name"]) is None:
+            tk.get_action("organization_create")(
+                _site_context(), {"type": "etablissement",
+                                  "siren": demo_publishers.DEPARTEMENT_SIREN, **body})
+    orgs = _organisations()
     assert len(orgs) == count, len(orgs)
     return orgs
+
+
+def _in_processes(function, items: list, processes: int) -> int:
+    """``function(share)`` in ``processes`` worker processes (spawned: each loads its own app,
+    database session and Solr client), ``items`` dealt out in turn; a worker's error ends
+    the run."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ckan import model
+
+    model.Session.remove()  # nothing of this process's session stays open meanwhile
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(function, items[start::processes]) for start in range(processes)]
+        return sum(future.result() for future in futures)
 
 
 def _coverage_code(org: dict) -> str:
@@ -175,7 +223,7 @@ def _create(indexes: list[int], orgs: list[dict], log_every: int = 0) -> int:
     return len(indexes)
 
 
-def _create_in_process(indexes: list[int], orgs: list[dict]) -> int:
+def _create_in_process(indexes: list[int]) -> int:
     """A worker process of ``_datasets``: its own app, database session and Solr client."""
     from ckan.common import config
 
@@ -183,57 +231,61 @@ def _create_in_process(indexes: list[int], orgs: list[dict]) -> int:
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
         config["ckan.search.solr_commit"] = False
-        return _create(indexes, orgs, log_every=500)
+        return _create(indexes, _organisations(), log_every=500)
 
 
-def _datasets(orgs: list[dict], total: int = TOTAL, processes: int = 1) -> None:
-    """``total`` datasets over ``orgs``, through ``package_create``: the first of each family
-    here (they create the keywords, which concurrent transactions would both try to
-    insert), the others in ``processes`` worker processes (interleaved slices), each an
-    ordinary CKAN action client of the same database and Solr core."""
-    first = list(range(min(total, len(FAMILIES))))
+def _datasets(orgs: list[dict], indexes: list[int], processes: int = 1) -> None:
+    """The datasets of ``indexes`` over ``orgs``, through ``package_create``: the first of
+    each family here (they create the keywords, which concurrent transactions would both
+    try to insert), the others in ``processes`` worker processes (interleaved shares), each
+    an ordinary client of the actions on the same database and Solr core."""
+    first = [index for index in indexes if index < len(FAMILIES)]
     _create(first, orgs)
-    rest = list(range(len(first), total))
+    rest = [index for index in indexes if index >= len(FAMILIES)]
     if processes <= 1 or len(rest) < 2 * processes:
         _create(rest, orgs, log_every=500)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(_create_in_process, rest[start::processes], orgs)
-                   for start in range(processes)]
-        created = sum(future.result() for future in futures)  # a worker's error ends the run
+    created = _in_processes(_create_in_process, rest, processes)
     assert created == len(rest), (created, len(rest))
 
 
 def build_data(total: int = TOTAL, publishers: int = PUBLISHERS,
-               whole_territory: bool = False, processes: int = 1) -> str:
-    """Empty the scratch database and Solr core, create the publishers and datasets; returns
-    how the catalog was built (printed with the figures)."""
+               whole_territory: bool = False, processes: int = 1, resume: bool = False) -> str:
+    """Empty the scratch database and Solr core (unless ``resume``: what an interrupted
+    build left is kept), create the publishers and datasets missing; returns how the catalog
+    was built (printed with the figures)."""
     import ckan.lib.search as search
+    from ckan import model
     from ckan.common import config
 
     started = time.monotonic()
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
-        _scratch.reset_db()
-        search.clear_all()
+        if not resume:
+            _scratch.reset_db()
+            search.clear_all()
         config["ckan.search.solr_commit"] = False  # one commit at the end
-        orgs = _publishers(publishers, whole_territory)
+        orgs = _publishers(publishers, whole_territory, processes)
         print(f"    {len(orgs)} publishers", flush=True)
-        # the workers open their own connections: nothing of this one may stay open
-        from ckan import model
-
-        model.Session.remove()
-        _datasets(orgs, total, processes)
+        there = {name for (name,) in model.Session.query(model.Package.name)
+                 .filter(model.Package.name.like("bench-%"), model.Package.state == "active")}
+        missing = [index for index in range(total) if f"bench-{index:04d}" not in there]
+        if resume:
+            print(f"    resuming: {len(there)} datasets there, {len(missing)} to create",
+                  flush=True)
+        _datasets(orgs, missing, processes)
+        search.commit()
+        # a dataset saved by an interrupted build but not sent to Solr: indexed now
+        search.rebuild(only_missing=True, defer_commit=True, quiet=True)
         search.commit()
     kind = ("the whole territory, publishers add --all, and the affiliated bodies"
             if whole_territory else "onboarded and affiliated bodies")
-    return (f"{len(orgs)} publishers ({kind}) and {total} datasets built in this run through "
-            f"package_create in {processes} process{'es' if processes > 1 else ''}, indexed "
-            f"by CKAN ({time.monotonic() - started:.0f} s)")
+    how = (f"{len(missing)} of them created by this run (the others by an interrupted run "
+           "resumed with --resume)" if resume and len(missing) < total else "all created by this run")
+    return (f"{len(orgs)} publishers ({kind}) and {total} datasets, {how}, through "
+            f"package_create in {processes} process{'es' if processes > 1 else ''}, indexed by "
+            f"CKAN ({time.monotonic() - started:.0f} s)")
 
 
 # ------------------------------------------------------------------ servers
@@ -300,7 +352,8 @@ def _write_configs(folder: Path) -> dict[str, Path]:
 # ------------------------------------------------------------------ measure
 
 def _existing(total: int) -> str:
-    """How the catalog reused by ``--keep-data`` was found (built by an earlier run)."""
+    """What ``--keep-data`` measures: the catalog as an earlier run left it, with its size
+    (an interrupted build has fewer datasets than ``total``: ``--resume`` completes it)."""
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
@@ -308,33 +361,35 @@ def _existing(total: int) -> str:
         from ckan import model
 
         indexed = tk.get_action("package_search")({}, {"q": "name:bench-*", "rows": 0})["count"]
+        saved = model.Session.query(model.Package).filter(
+            model.Package.name.like("bench-%"), model.Package.state == "active").count()
         orgs = model.Session.query(model.Group).filter_by(is_organization=True,
                                                           state="active").count()
         model.Session.remove()
-    if indexed < total:
-        raise SystemExit(f"only {indexed} benchmark datasets are indexed: run without --keep-data")
-    return (f"{orgs} publishers and {indexed} datasets reused (--keep-data) from the scratch "
-            "database and Solr core, as an earlier run built them through package_create")
+    if not saved or indexed < saved:
+        raise SystemExit(f"{saved} benchmark datasets saved, {indexed} indexed: run without "
+                         "--keep-data (or with --resume)")
+    short = (f", NOT the {total} asked (an interrupted build; --resume completes it)"
+             if saved < total else "")
+    return (f"{orgs} publishers and {saved} datasets reused (--keep-data) from the scratch "
+            f"database and Solr core, as an earlier run built them through package_create{short}")
 
 
-def _targets(total: int = TOTAL) -> tuple[list[str], list[tuple[str, str]]]:
+def _targets() -> tuple[list[str], list[tuple[str, str]]]:
     """Dataset names, and (publisher name, publisher type), read from the scratch database."""
     app = _scratch.app()
     flask_app = getattr(app, "_wsgi_app", app)
     with flask_app.test_request_context():
-        import ckan.plugins.toolkit as tk
-
-        result = tk.get_action("package_search")({}, {"q": "name:bench-*", "rows": 0})
-        if result["count"] < total:
-            raise SystemExit(f"only {result['count']} benchmark datasets are indexed: "
-                             "run without --keep-data")
         from ckan import model
 
+        names = sorted(name for (name,) in model.Session.query(model.Package.name).filter(
+            model.Package.name.like("bench-%"), model.Package.state == "active"))
         # every publisher type (organization_list lists one type at a time)
         orgs = sorted((group.name, group.type) for group in model.Session.query(model.Group)
                       .filter_by(is_organization=True, state="active"))
+        model.Session.remove()
     rng = random.Random(7)
-    datasets = [f"bench-{rng.randrange(total):04d}" for _ in range(10)]
+    datasets = rng.sample(names, min(10, len(names)))
     publishers = rng.sample(orgs, min(8, len(orgs)))
     return datasets, publishers
 
@@ -369,9 +424,9 @@ PAGES = ("home", "search", "search_plain", "search_query", "search_facets", "sea
 SEARCH_PAGES = tuple(page for page in PAGES if page.startswith("search"))
 
 
-def measure(servers: list[_scratch.Server], rounds: int, warmup: int, total: int = TOTAL,
+def measure(servers: list[_scratch.Server], rounds: int, warmup: int,
             pages: tuple[str, ...] = PAGES) -> dict:
-    datasets, publishers = _targets(total)
+    datasets, publishers = _targets()
     timings = {s.name: {} for s in servers}
     for round_ in range(-warmup, rounds):
         order = servers[round_ % len(servers):] + servers[:round_ % len(servers)]
@@ -427,6 +482,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", default=",".join(PAGES))
     parser.add_argument("--territory", action="store_true")
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--resume", action="store_true")
     args = _scratch.arguments(parser, {"rounds": 1, "warmup": 1, "datasets": 6,
                                        "publishers": 6}, argv)
 
@@ -438,14 +494,15 @@ def main(argv: list[str] | None = None) -> None:
     else:
         print(f"  creating {'the territory' if args.territory else args.publishers} "
               f"publishers and {args.datasets} datasets", flush=True)
-        catalog = build_data(args.datasets, args.publishers, args.territory, args.processes)
+        catalog = build_data(args.datasets, args.publishers, args.territory, args.processes,
+                             args.resume)
     print(f"  catalog: {catalog}", flush=True)
     with tempfile.TemporaryDirectory(prefix="bench-page-cost-") as folder:
         configs = _write_configs(Path(folder))
         with _scratch.serving(configs, args.only.split(","), "bench-page-cost") as servers:
             print(f"  {len(servers)} servers up; {args.warmup} warm-up rounds, "
                   f"{args.rounds} measured rounds", flush=True)
-            timings = measure(servers, args.rounds, args.warmup, args.datasets, pages)
+            timings = measure(servers, args.rounds, args.warmup, pages)
     print(f"catalog: {catalog}")
     report(timings)
 

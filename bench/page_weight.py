@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     if not args.keep_data:
         print(f"  creating {args.publishers} publishers and {args.datasets} datasets", flush=True)
         print(f"  catalog: {page_cost.build_data(args.datasets, args.publishers)}", flush=True)
-    datasets, _publishers = page_cost._targets(args.datasets)
+    datasets, _publishers = page_cost._targets()
     with tempfile.TemporaryDirectory(prefix="bench-page-weight-") as folder:
         configs = page_cost._write_configs(Path(folder))
         today = Path(folder) / "today.ini"
