@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 from pathlib import Path
 
 import _scratch  # the scratch portal shared by the benchmarks (bench/ is on sys.path)
@@ -129,28 +128,18 @@ def main(argv: list[str] | None = None) -> None:
     args = _scratch.arguments(parser, {"datasets": 6, "publishers": 6}, argv)
 
     if not args.keep_data:
-        started = time.monotonic()
         print(f"  creating {args.publishers} publishers and {args.datasets} datasets", flush=True)
-        page_cost.build_data(args.datasets, args.publishers)
-        print(f"  data ready in {time.monotonic() - started:.0f} s", flush=True)
-    datasets, _publishers = page_cost._targets(args.datasets)
+        print(f"  catalog: {page_cost.build_data(args.datasets, args.publishers)}", flush=True)
+    datasets, _publishers = page_cost._targets()
     with tempfile.TemporaryDirectory(prefix="bench-page-weight-") as folder:
         configs = page_cost._write_configs(Path(folder))
         today = Path(folder) / "today.ini"
         today.write_text(configs["portal"].read_text(encoding="utf-8")
                          + "ckanext.hautegaronne.compress_assets = false\n", encoding="utf-8")
         configs["today"] = today
-        servers = [page_cost.Server(name, configs[name]) for name in args.only.split(",")]
-        try:
-            for server in servers:
-                server.wait()
+        with _scratch.serving(configs, args.only.split(","), "bench-page-weight") as servers:
             print(f"  {len(servers)} servers up", flush=True)
             weights = measure(servers, datasets)
-        except (RuntimeError, OSError) as error:  # a server not started, a page not served
-            _scratch.fail_on_errors([str(error)])
-        finally:
-            for server in servers:
-                server.stop()
     report(weights)
 
 
