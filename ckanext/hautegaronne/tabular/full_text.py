@@ -13,7 +13,7 @@ as text, in column order, joined by spaces (``row_expression``; a test compares 
 
 While the stage is not complete, a full-text search (``q`` as text, ``full_text``) of the
 table would silently miss rows: ``datastore_search`` refuses it with a French message
-(``check_search``); filters, sort and field searches keep working. A failure of the stage
+(``check_search``); filters and sort keep working. A failure of the stage
 leaves the table readable and says so, in the load status and in that message.
 
 The stage's state is a task status of the resource (``TASK_TYPE``), carrying the id of the
@@ -127,7 +127,7 @@ def _progress(stage: dict) -> str:
     done, total = stage.get("done") or 0, stage.get("total")
     if not total:
         return _("waiting for its turn")
-    return _("{percent} % of the rows").format(percent=min(100, done * 100 // total))
+    return _("{percent} per cent of the rows").format(percent=min(100, done * 100 // total))
 
 
 def check_search(data_dict: dict) -> None:

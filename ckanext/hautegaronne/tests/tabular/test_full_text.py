@@ -85,9 +85,6 @@ def test_the_table_is_readable_before_its_full_text_which_then_is_ckans(app, pub
     refused = _search(app, resource_id=resource_id, q="route")
     assert refused["success"] is False
     assert "en cours de préparation" in refused["error"]["q"][0], refused
-    # a field search does not need the full-text column
-    by_field = _search(app, resource_id=resource_id, q={"Observation": "route"})
-    assert by_field["success"] and by_field["result"]["total"] == 1, by_field
     status = app.post("/api/3/action/xloader_status", json={"resource_id": resource_id},
                       headers=publisher["headers"]).json["result"]
     assert status["full_text"]["state"] == "pending"
