@@ -58,12 +58,23 @@ def datastore_search_sql(original_action, context: dict, data_dict: dict) -> Any
     return original_action(context, data_dict)
 
 
+@tk.chained_action
+@tk.side_effect_free  # as CKAN's own (a GET action)
+def datastore_search(original_action, context: dict, data_dict: dict) -> Any:
+    # a table whose full text is still being filled (or failed) would silently miss rows
+    from . import full_text
+
+    full_text.check_search(data_dict)
+    return original_action(context, data_dict)
+
+
 def get_actions() -> dict:
     from . import load_job
 
     from . import task_status
 
-    actions = {"datastore_create": datastore_create, "xloader_submit": load_job.xloader_submit,
+    actions = {"datastore_create": datastore_create, "datastore_search": datastore_search,
+               "xloader_submit": load_job.xloader_submit,
                **task_status.get_actions()}
     # CKAN registers datastore_search_sql only where SQL search is enabled: nothing to chain
     # otherwise (an installation may keep it off)

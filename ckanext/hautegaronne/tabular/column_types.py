@@ -42,8 +42,8 @@ def _cell(column: str) -> str:
 
 def _number(column: str) -> str:
     """The cell as numeric: spaces dropped; with a comma, dots are thousands separators."""
-    cell = f"regexp_replace({_cell(column)}, '{_SPACES}', '', 'g')"
-    return (f"(CASE WHEN {cell} LIKE '%,%' THEN replace(replace({cell}, '.', ''), ',', '.') "
+    cell = f"translate({_cell(column)}, '{_SPACES[1:-1]}', '')"
+    return (f"(CASE WHEN strpos({cell}, ',') > 0 THEN replace(replace({cell}, '.', ''), ',', '.') "
             f"ELSE {cell} END)::numeric")
 
 
@@ -55,11 +55,13 @@ def text_columns(connection, table: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def guess(connection, table: str) -> dict[str, str]:
-    """{column: PostgreSQL type} for the text columns that can be typed (one scan)."""
-    columns = [c for c in text_columns(connection, table) if not IDENTIFIER_NAME.search(c)]
-    if not columns:
-        return {}
+SAMPLE_ROWS = 2000
+
+
+def _checks(connection, source: str, columns: list[str]) -> dict[str, dict]:
+    """For each column, over the rows of ``source``: how many cells are non-empty and
+    whether all of them are integers, decimals, French dates, ISO dates, and whether one
+    has a leading zero."""
     checks = []
     for index, column in enumerate(columns):
         cell = _cell(column)
@@ -70,19 +72,91 @@ def guess(connection, table: str) -> dict[str, str]:
                    f"bool_and({cell} ~ '{ISO_DATE}') AS s{index}",
                    f"bool_or({cell} ~ '{LEADING_ZERO}') AS z{index}"]
     row = connection.execute(sa.text(
-        f"SELECT {', '.join(checks)} FROM {_quote(table)}")).mappings().one()
+        f"SELECT {', '.join(checks)} FROM {source}")).mappings().one()
+    return {column: {key: row[f"{key}{index}"] for key in "nidfsz"}
+            for index, column in enumerate(columns)}
+
+
+def _type_of(check: dict) -> str | None:
+    """The type a column's checks allow (None: it stays text)."""
+    code = check["z"]  # a leading zero: a code, not a number (dates may have one)
+    if check["i"] and not code:
+        return "int8"
+    if check["d"] and not code:
+        return "numeric"
+    if check["f"] or check["s"]:
+        return "date"
+    return None
+
+
+def _candidates(connection, table: str) -> list[str]:
+    return [c for c in text_columns(connection, table) if not IDENTIFIER_NAME.search(c)]
+
+
+def guess(connection, table: str) -> dict[str, str]:
+    """{column: PostgreSQL type} for the text columns that can be typed (one scan)."""
+    columns = _candidates(connection, table)
+    if not columns:
+        return {}
     types = {}
-    for index, column in enumerate(columns):
-        if not row[f"n{index}"]:
-            continue
-        code = row[f"z{index}"]  # a leading zero: a code, not a number (dates may have one)
-        if row[f"i{index}"] and not code:
-            types[column] = "int8"
-        elif row[f"d{index}"] and not code:
-            types[column] = "numeric"
-        elif row[f"f{index}"] or row[f"s{index}"]:
-            types[column] = "date"
+    for column, check in _checks(connection, _quote(table), columns).items():
+        if check["n"] and _type_of(check):
+            types[column] = _type_of(check)
     return types
+
+
+def sample_guess(connection, table: str) -> dict[str, tuple[str, str]]:
+    """{column: (type, the pattern every cell must match)} from the first rows, the
+    columns empty there guessed on the whole table. A column that is text in the sample is
+    text in the whole table (one cell that is not a number nor a date suffices); a typed
+    one is checked cell by cell by ``strict_using`` while the table is rewritten."""
+    columns = _candidates(connection, table)
+    if not columns:
+        return {}
+    sample = f"(SELECT * FROM {_quote(table)} LIMIT {SAMPLE_ROWS}) AS sample"
+    checks = _checks(connection, sample, columns)
+    empty = [c for c, check in checks.items() if not check["n"]]
+    if empty:
+        checks.update(_checks(connection, _quote(table), empty))
+    patterns = {}
+    for column, check in checks.items():
+        type_ = _type_of(check) if check["n"] else None
+        if type_ == "int8":
+            patterns[column] = (type_, INTEGER)
+        elif type_ == "numeric":
+            patterns[column] = (type_, DECIMAL)
+        elif type_ == "date":
+            patterns[column] = (type_, FRENCH_DATE if check["f"] else ISO_DATE)
+    return patterns
+
+
+def _padded(pattern: str) -> str:
+    """``pattern`` matching the raw cell, spaces around it included (as btrim drops)."""
+    return pattern.replace("^", "^ *").replace("$", " *$")
+
+
+def strict_using(column: str, type_: str, pattern: str) -> str:
+    """The cell converted, when it matches ``pattern`` (and has no leading zero, for a
+    number); otherwise an error that stops the rewrite (the column's guess from the sample
+    was wrong: ``type_columns`` then guesses on every row). Written to evaluate one pattern
+    and one conversion per cell (the rewrite's cost)."""
+    raw = _quote(column)
+    fits = f"{raw} ~ '{_padded(pattern)}'"
+    spaces = _SPACES[1:-1]
+    if type_ == "date":
+        value = (f"to_date(btrim({raw}), 'DD/MM/YYYY')" if pattern == FRENCH_DATE
+                 else f"btrim({raw})::date")
+    else:
+        digits = f"ltrim({raw}, ' -')"
+        # LEADING_ZERO, once the pattern matched: a 0 followed by a digit
+        fits += (f" AND NOT ({digits} LIKE '0%' AND substr({digits}, 2, 1) <> '' "
+                 f"AND strpos('0123456789', substr({digits}, 2, 1)) > 0)")
+        number = f"translate({raw}, '{spaces}', '')"
+        value = (f"{number}::int8" if type_ == "int8" else
+                 f"(CASE WHEN strpos({raw}, ',') > 0 THEN replace(replace({number}, '.', ''), "
+                 f"',', '.') ELSE {number} END)::numeric")
+    return (f"CASE WHEN {fits} THEN {value} WHEN {raw} IS NULL OR btrim({raw}) = '' THEN NULL "
+            f"ELSE ('not typed: ' || {raw})::{type_} END")
 
 
 def _using(column: str, type_: str) -> str:
@@ -92,16 +166,11 @@ def _using(column: str, type_: str) -> str:
             f"ELSE {_cell(column)}::date END")
 
 
-def full_text_clause(columns: list[str]) -> str:
-    """The ALTER TABLE clause filling CKAN's full-text column from the row's cells as CKAN's
-    trigger does (the database's default text search configuration, French here): in the
-    same rewrite as the typing, USING reading the cells as loaded."""
-    cells = " || ' ' || ".join(f"coalesce({_quote(c)}, '')" for c in columns) or "''"
-    return f"ALTER COLUMN _full_text TYPE tsvector USING to_tsvector({cells})"
-
-
-def _alter(engine, table: str, types: dict[str, str], extra: tuple[str, ...] = ()) -> None:
-    clauses = ", ".join([f"ALTER COLUMN {_quote(c)} TYPE {t} USING {_using(c, t)}"
+def _alter(engine, table: str, types: dict[str, str], extra: tuple[str, ...] = (),
+           using: dict[str, str] | None = None) -> None:
+    using = using or {}
+    clauses = ", ".join([f"ALTER COLUMN {_quote(c)} TYPE {t} USING "
+                         f"{using.get(c) or _using(c, t)}"
                          for c, t in types.items()] + list(extra))
     with engine.begin() as connection:
         connection.execute(sa.text(f"ALTER TABLE {_quote(table)} {clauses}"))
@@ -111,7 +180,21 @@ def type_columns(engine, table: str, extra: tuple[str, ...] = ()) -> dict[str, s
     """Convert the table's French number and date columns (one ALTER TABLE, one rewrite,
     with the ``extra`` clauses); returns what was converted. A value PostgreSQL still
     refuses (a date that does not exist, 31/02/2025) sends it column by column: that column
-    stays text, the others are typed."""
+    stays text, the others are typed.
+
+    The types are first guessed from the first rows and checked during the rewrite itself
+    (``strict_using``: no scan of the table before it); when a later cell does not fit, the
+    rewrite stops and the guess is made on every row, as before."""
+    with engine.begin() as connection:
+        patterns = sample_guess(connection, table)
+    if not patterns and not extra:
+        return {}
+    try:
+        _alter(engine, table, {c: t for c, (t, _p) in patterns.items()}, extra,
+               using={c: strict_using(c, t, p) for c, (t, p) in patterns.items()})
+        return {c: t for c, (t, _p) in patterns.items()}
+    except sa.exc.DBAPIError as error:
+        log.info("Typing %s from every row: %s", table, error.orig)
     with engine.begin() as connection:
         types = guess(connection, table)
     if not types and not extra:

@@ -4,9 +4,10 @@ xloader's own CSV path re-encodes the whole file to UTF-8 row by row in Python (
 before its COPY: on a 1,000,000-row file that is most of the load. Here Python only reads
 the file's first bytes (header, delimiter) and checks its encoding with the C codecs; the
 rows go to PostgreSQL untouched, which decodes them itself (``COPY ... ENCODING 'WIN1252'``).
-CKAN's full-text trigger (a JSON conversion of every row) is off during the COPY; ``finish``
-fills the full-text column in the same table rewrite as the typing of French numbers and
-dates (column_types), then turns the trigger back on.
+CKAN's full-text trigger (a JSON conversion of every row) is off and the full-text indexes
+are dropped during the COPY; ``finish`` types French numbers and dates in one table rewrite
+(column_types) and turns the trigger back on; the full-text column and indexes are filled
+after the table is published (full_text).
 
 What this path does not take (``NotForFastPath``) goes back to xloader's own loaders, which
 handle more shapes (header cells that are empty or repeated, blank lines, rows with trailing
@@ -208,6 +209,8 @@ def load(path: str, resource_id: str, logger: logging.Logger,
     except tk.ValidationError as error:
         raise NotForFastPath(f"datastore_create refused the fields: {error.error_dict}")
     _set_full_text_trigger(resource_id, enabled=False)
+    _drop_full_text_indexes(resource_id)
+    _unlogged_without_key(resource_id)
     columns = ", ".join(_quote(name) for name in layout.headers)
     statement = (f"COPY {_quote(resource_id)} ({columns}) FROM STDIN WITH (FORMAT csv, "
                  f"DELIMITER {_literal(layout.delimiter)}, ENCODING '{layout.encoding}')")
@@ -236,18 +239,76 @@ def load(path: str, resource_id: str, logger: logging.Logger,
 
 
 def finish(resource_id: str, fields: list[dict], logger: logging.Logger) -> dict[str, str]:
-    """Type the French numbers and dates and fill the full-text column (one rewrite of the
-    table), then turn CKAN's full-text trigger back on for later writes. Returns the typed
-    columns."""
+    """Type the French numbers and dates (one rewrite of the table), then turn CKAN's
+    full-text trigger back on for later writes. The full-text column and its indexes are
+    the next stage's (full_text). Returns the typed columns."""
     from ckanext.datastore.backend.postgres import get_write_engine
 
     from . import column_types
 
-    full_text = column_types.full_text_clause([field["id"] for field in fields])
-    typed = column_types.type_columns(get_write_engine(), resource_id, extra=(full_text,))
+    # the typing rewrite also writes the table to the WAL (SET LOGGED): one write of it
+    typed = column_types.type_columns(get_write_engine(), resource_id, extra=("SET LOGGED",))
+    _restore_key(resource_id)
+    for field in fields:
+        field["type"] = typed.get(field["id"], field["type"])
     _set_full_text_trigger(resource_id, enabled=True)
-    logger.info("Typed columns: %s; full-text column filled", typed or "none")
+    logger.info("Typed columns: %s", typed or "none")
     return typed
+
+
+def _unlogged_without_key(resource_id: str) -> None:
+    """The empty table, UNLOGGED and without its key index while the COPY fills it: the
+    rows are written to the WAL once, by the typing rewrite (``SET LOGGED``), and the key
+    index is built once after it. A crash in between loses only the load under way."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    import sqlalchemy as sa
+
+    table = _quote(resource_id)
+    with get_write_engine().begin() as connection:
+        connection.execute(sa.text(f"ALTER TABLE {table} SET UNLOGGED"))
+        key = connection.execute(sa.text(
+            "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:table AS regclass) "
+            "AND contype = 'p'"), {"table": table}).scalar()
+        if key:
+            connection.execute(sa.text(f"ALTER TABLE {table} DROP CONSTRAINT {_quote(key)}"))
+
+
+def _restore_key(resource_id: str) -> None:
+    """CKAN's key on ``_id`` (its name as CKAN's CREATE TABLE gives it), built once."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    import sqlalchemy as sa
+
+    table = _quote(resource_id)
+    with get_write_engine().begin() as connection:
+        connection.execute(sa.text(f"ALTER TABLE {table} SET LOGGED"))  # no-op when it is
+        if not connection.execute(sa.text(
+                "SELECT 1 FROM pg_constraint WHERE conrelid = CAST(:table AS regclass) "
+                "AND contype = 'p'"), {"table": table}).scalar():
+            connection.execute(sa.text(
+                f"ALTER TABLE {table} ADD CONSTRAINT {_quote(resource_id + '_pkey')} "
+                f"PRIMARY KEY (_id)"))
+
+
+def _drop_full_text_indexes(resource_id: str) -> None:
+    """The full-text indexes datastore_create made on the empty table go: each row copied or
+    rewritten would feed them a French tsvector of every text cell. The full-text stage
+    builds them again, once, on the complete column (CKAN's ``create_indexes``)."""
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    import sqlalchemy as sa
+
+    with get_write_engine().begin() as connection:
+        names = connection.execute(sa.text(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE i.indrelid = CAST(:table AS regclass) AND NOT i.indisprimary "
+            "AND pg_get_indexdef(i.indexrelid) LIKE '%to_tsvector%' "
+            "OR i.indrelid = CAST(:table AS regclass) AND NOT i.indisprimary "
+            "AND pg_get_indexdef(i.indexrelid) LIKE '%_full_text%'"),
+            {"table": _quote(resource_id)}).scalars().all()
+        for name in names:
+            connection.execute(sa.text(f"DROP INDEX {_quote(name)}"))
 
 
 def _set_full_text_trigger(resource_id: str, enabled: bool) -> None:

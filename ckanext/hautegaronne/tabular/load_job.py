@@ -11,7 +11,8 @@ xloader's submission contract (same auth, same task status, same IXloader hooks,
   connection, redirects included, only to vetted public addresses), uploads from the portal
   itself, within ``ckanext.xloader.max_content_length``;
 * loads CSV and TSV with one PostgreSQL COPY (``fast_copy``), types French numbers and dates
-  and fills the full-text column in one table rewrite;
+  in one table rewrite, publishes the table, then has a background job fill its full-text
+  column (``full_text``: a full-text search is refused in French until it is complete);
 * leaves what that path does not take, and spreadsheets, to xloader's own loaders
   (``load_csv``, then ``load_table``), on the file it downloaded;
 * reports every failure, a timeout included (``ckanext.xloader.job_timeout``), as the
@@ -35,7 +36,7 @@ from ..harvest import fetch
 # language whatever process writes them (the worker has no web request), as the
 # harvester's reports are.
 from ..harvest.messages import _
-from . import column_types, fast_copy, status
+from . import column_types, fast_copy, full_text, status
 log = logging.getLogger(__name__)
 
 CHUNK = 64 * 1024
@@ -141,6 +142,7 @@ def load_resource(job_input: dict) -> None:
 
     resource_id = job_input["resource_id"]
     job_id = get_current_job().id
+    job_input["load_id"] = job_id
     logger = _job_logger(job_id, job_input)
     _report(job_input, "running")
     try:
@@ -164,6 +166,7 @@ def _fail(job_input: dict, job_id: str, logger, message: str, detail: str) -> No
     logger.error("Load failed: %s", detail)
     if job_input.get("table_touched"):
         _drop_partial_table(job_input["resource_id"])
+        full_text.forget(job_input["resource_id"])
     _report(job_input, "error", error={"message": message})
     _xloader_db().mark_job_as_errored(job_id, detail)
 
@@ -213,9 +216,6 @@ def _report(job_input: dict, state: str, error=None, typed: bool = False) -> Non
 
 
 def _load(job_input: dict, logger: logging.Logger) -> None:
-    from ckanext.xloader import loader
-    from ckanext.xloader.job_exceptions import LoaderError
-
     resource = _resource(job_input["resource_id"])
     if resource.get("url_type") in ("datastore",):
         logger.info("DataStore resource: written through the API, nothing to load")
@@ -229,48 +229,95 @@ def _load(job_input: dict, logger: logging.Logger) -> None:
             logger.info("The file has not changed since its last load (hash %s)", file_hash)
             _report(job_input, "complete", typed=True)
             return
-        fmt = (resource.get("format") or "").lower()
-        fields = None
-        job_input["table_touched"] = True  # from here, a failure drops what was loaded
-        if fmt in TEXT_FORMATS:
-            try:
-                fields = fast_copy.load(handle.name, resource["id"], logger,
-                                        delimiter=TEXT_FORMATS[fmt])
-                fast_copy.finish(resource["id"], fields, logger)
-                typed = True
-            except fast_copy.RefusedFile as refusal:
-                raise LoadError(str(refusal))
-            except fast_copy.NotForFastPath as reason:
-                logger.info("Left to xloader's loader: %s", reason)
-        if fields is None:
-            typed = False
-            # xloader's loader deletes a table it finds as a user CKAN 2.12 does not know
-            # (user ''): the table goes first, as the site user
-            _drop_partial_table(resource["id"])
-            try:
-                fields = loader.load_csv(handle.name, resource_id=resource["id"],
-                                         mimetype=resource.get("format"), logger=logger)
-            except LoaderError as error:
-                if fmt in TEXT_FORMATS:
-                    # its table loader would pad or cut ragged rows: nothing silently lost
-                    raise
-                logger.info("xloader's CSV loader failed (%s); trying its table loader", error)
-                loader.load_table(handle.name, resource_id=resource["id"],
-                                  mimetype=resource.get("format"), logger=logger)
-                fields = None
-        loader.calculate_record_count(resource_id=resource["id"], logger=logger)
-        _report(job_input, "running_but_viewable", typed=typed)
-        if fields is not None:
-            loader.create_column_indexes(fields=fields, resource_id=resource["id"],
-                                         logger=logger)
-        tk.get_action("resource_patch")({"ignore_auth": True, "user": _site_user()},
-                                        {"id": resource["id"], "hash": file_hash,
-                                         # as xloader records it (no excerpt loads here)
-                                         "datastore_contains_all_records_of_source_file": True})
-        _report(job_input, "complete", typed=True)
+        load_file(handle.name, resource, job_input, logger, file_hash)
     finally:
         handle.close()
         os.unlink(handle.name)
+
+
+def load_file(path: str, resource: dict, job_input: dict, logger: logging.Logger,
+              file_hash: str, timings: dict | None = None,
+              full_text_now: bool = False) -> None:
+    """Load the downloaded file into the resource's table and publish it. CSV and TSV go
+    through PostgreSQL's COPY (fast_copy) and are typed; the table is published (readable,
+    filterable, its views made) before its full text, which a background job fills
+    (full_text; ``full_text_now`` runs it here instead). ``timings`` receives each phase's
+    seconds."""
+    from ckanext.xloader import loader
+    from ckanext.xloader.job_exceptions import LoaderError
+
+    clock = _Clock(timings)
+    load_id = job_input.get("load_id") or job_input.get("task_created") or file_hash
+    full_text.forget(resource["id"])
+    fmt = (resource.get("format") or "").lower()
+    fields = None
+    staged = False
+    job_input["table_touched"] = True  # from here, a failure drops what was loaded
+    if fmt in TEXT_FORMATS:
+        # searches of the full text wait for it from the table's creation (CKAN marks the
+        # resource active then)
+        full_text.mark_pending(resource["id"], load_id)
+        try:
+            fields = fast_copy.load(path, resource["id"], logger, delimiter=TEXT_FORMATS[fmt])
+            clock("COPY (PostgreSQL decodes the file)")
+            fast_copy.finish(resource["id"], fields, logger)
+            clock("typing of numbers and dates (one rewrite)")
+            typed = staged = True
+        except fast_copy.RefusedFile as refusal:
+            raise LoadError(str(refusal))
+        except fast_copy.NotForFastPath as reason:
+            logger.info("Left to xloader's loader: %s", reason)
+            full_text.forget(resource["id"])  # xloader's loader fills it itself
+    if fields is None:
+        typed = False
+        # xloader's loader deletes a table it finds as a user CKAN 2.12 does not know
+        # (user ''): the table goes first, as the site user
+        _drop_partial_table(resource["id"])
+        try:
+            fields = loader.load_csv(path, resource_id=resource["id"],
+                                     mimetype=resource.get("format"), logger=logger)
+        except LoaderError as error:
+            if fmt in TEXT_FORMATS:
+                # its table loader would pad or cut ragged rows: nothing silently lost
+                raise
+            logger.info("xloader's CSV loader failed (%s); trying its table loader", error)
+            loader.load_table(path, resource_id=resource["id"],
+                              mimetype=resource.get("format"), logger=logger)
+            fields = None
+    loader.calculate_record_count(resource_id=resource["id"], logger=logger)
+    clock("row count (ANALYZE)")
+    _report(job_input, "running_but_viewable", typed=typed)
+    if fields is not None and not staged:
+        loader.create_column_indexes(fields=fields, resource_id=resource["id"],
+                                     logger=logger)
+    tk.get_action("resource_patch")({"ignore_auth": True, "user": _site_user()},
+                                    {"id": resource["id"], "hash": file_hash,
+                                     # as xloader records it (no excerpt loads here)
+                                     "datastore_contains_all_records_of_source_file": True})
+    _report(job_input, "complete", typed=True)
+    clock("publication (status, views, search index)")
+    if staged:
+        logger.info("Table published; its full text is filled by a background job")
+        if full_text_now:
+            full_text.fill(resource["id"], load_id, fields, timings)
+        else:
+            full_text.enqueue(resource["id"], load_id, fields)
+
+
+class _Clock:
+    """Records the seconds since the previous call under each phase's name."""
+
+    def __init__(self, timings: dict | None):
+        import time
+
+        self.timings, self.time = timings, time.perf_counter
+        self.last = self.time()
+
+    def __call__(self, phase: str) -> None:
+        now = self.time()
+        if self.timings is not None:
+            self.timings[phase] = now - self.last
+        self.last = now
 
 
 def _resource(resource_id: str) -> dict:

@@ -66,7 +66,17 @@ def task_status_show(original_action, context: dict, data_dict: dict) -> dict:
 @tk.chained_action
 @tk.side_effect_free
 def xloader_status(original_action, context: dict, data_dict: dict) -> dict:
-    return without_secrets(original_action(context, data_dict))
+    status = without_secrets(original_action(context, data_dict))
+    # the full-text stage that follows the portal's load (full_text), in French
+    from . import full_text
+
+    resource_id = (data_dict or {}).get("resource_id") or (data_dict or {}).get("id")
+    stage = full_text.state(resource_id) if isinstance(resource_id, str) else None
+    if stage and isinstance(status, dict):
+        status["full_text"] = {"state": stage["state"], "done": stage.get("done"),
+                               "total": stage.get("total"),
+                               "message": full_text.stage_message(stage)}
+    return status
 
 
 def get_actions() -> dict:

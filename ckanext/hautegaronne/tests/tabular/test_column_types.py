@@ -51,3 +51,35 @@ def test_french_numbers_and_dates_are_typed_and_codes_stay_text(table):
 def test_typing_twice_changes_nothing(table):
     column_types.type_columns(get_write_engine(), table)
     assert column_types.type_columns(get_write_engine(), table) == {}
+
+
+@pytest.fixture
+def long_table(clean_datastore):
+    """More rows than the sample the types are first guessed from, each column's last cell
+    contradicting the first ones."""
+    org = h.onboard("31458")
+    resource_id = h.dataset(org)["resources"][0]["id"]
+    columns = ["Entiers puis décimal", "Nombres puis texte", "Nombres puis zéro", "Dates",
+               "Vide puis nombres"]
+    rows = [[f"{n}", f"{n}", f"{n + 1}", "31/12/2025", ""]
+            for n in range(column_types.SAMPLE_ROWS + 10)]
+    rows[-1] = ["12,5", "sans objet", "007", "01/01/2026", "1 520"]
+    helpers.call_action(
+        "datastore_create", context=h.site_context(), resource_id=resource_id, force=True,
+        fields=[{"id": c, "type": "text"} for c in columns],
+        records=[dict(zip(columns, row)) for row in rows])
+    return resource_id
+
+
+def test_a_cell_beyond_the_first_rows_that_does_not_fit_is_not_lost(long_table):
+    converted = column_types.type_columns(get_write_engine(), long_table)
+    assert converted == {"Entiers puis décimal": "numeric", "Dates": "date",
+                         "Vide puis nombres": "int8"}
+    found = helpers.call_action("datastore_search", resource_id=long_table, sort="_id desc",
+                                limit=2)
+    last, before = found["records"]
+    assert last["Entiers puis décimal"] == 12.5 and before["Entiers puis décimal"] > 2000
+    assert last["Nombres puis texte"] == "sans objet"  # stays text, whole
+    assert last["Nombres puis zéro"] == "007"  # a code: its zeros kept
+    assert last["Vide puis nombres"] == 1520 and before["Vide puis nombres"] is None
+    assert last["Dates"] == "2026-01-01"
