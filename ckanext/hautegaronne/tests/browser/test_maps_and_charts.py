@@ -78,18 +78,25 @@ def test_the_public_filters_the_road_counts_and_sees_them_on_maps(page, road_cou
     rows.first.wait_for()
     before = rows.count()
     assert before >= 10
-    table.locator("input[type=search]").first.fill("CPT31-0001")
-    page.wait_for_function("""() => { const f = document.querySelector('iframe');
-        return f && f.contentDocument.querySelectorAll('table#dtprv tbody tr').length < 10; }""")
-    assert 0 < rows.count() < before
-    assert all("CPT31-0001" in text for text in rows.all_inner_texts())
+    search = table.locator("#dtprv_filter input[type=search]")
+    search.click()
+    search.press_sequentially("permanent")  # the counting points' status
+    search.press("Enter")
+    expected = sum(1 for p in road_counts["points"] if p["statut"] == "permanent")
+    assert 0 < expected < before
+    page.wait_for_function("""n => { const f = document.querySelector('iframe');
+        return f && f.contentDocument.querySelectorAll('table#dtprv tbody tr').length === n; }""",
+                           arg=expected)
+    assert all("permanent" in text for text in rows.all_inner_texts())
     violations = _axe_with_frames(page)
     assert violations == [], describe(violations)
     screenshots(page, "road-counts-table")
 
     # the table's map: every point of the table, drawn from its GeoJSON export
+    views = loading.call(url, "resource_view_list", id=road_counts["table"]["id"])["result"]
+    assert [v["view_type"] for v in views] == ["datatables_view", "hautegaronne_table_map"]
     with page.expect_navigation():
-        page.get_by_role("link", name="Carte", exact=True).first.click()
+        page.locator(f"a[href*='view_id={views[1]['id']}']").first.click()
     page.wait_for_load_state("networkidle")
     frame = page.frame_locator("iframe").first
     markers = frame.locator(".leaflet-marker-icon")
