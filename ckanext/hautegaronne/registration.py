@@ -48,7 +48,6 @@ from .tabular import actions as tabular_actions
 from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
 from .previews import charts as preview_charts
-from .previews import maps as preview_maps
 from .tabular import views as tabular_views
 from .theme import facets as search_facets
 from .theme import helpers as theme_helpers
@@ -165,7 +164,6 @@ def helpers() -> dict[str, Callable]:
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
-        "map views": preview_maps.get_helpers(),
         "chart view": preview_charts.get_helpers(),
         "search facets": search_facets.get_helpers(),
         "dataset usage": dataset_usage.get_helpers(),

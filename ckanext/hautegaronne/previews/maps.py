@@ -85,13 +85,3 @@ def linked_map_variables(data_dict: dict) -> dict[str, Any]:
     return {"map_data_url": tk.url_for("hautegaronne_linked_map.data",
                                        id=resource["package_id"],
                                        resource_id=resource["id"])}
-
-
-def hautegaronne_map_options() -> dict[str, str]:
-    """Template helper: the base map of the portal's map views."""
-    return {"tiles": tk.config.get("ckanext.hautegaronne.map_tile_url") or "",
-            "attribution": tk.config.get("ckanext.hautegaronne.map_attribution") or ""}
-
-
-def get_helpers() -> dict:
-    return {"hautegaronne_map_options": hautegaronne_map_options}
