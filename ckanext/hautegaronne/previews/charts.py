@@ -26,11 +26,12 @@ def chart_info() -> dict:
     not_empty = tk.get_validator("not_empty")
     ignore_missing = tk.get_validator("ignore_missing")
     natural = tk.get_validator("natural_number_validator")
+    unicode_safe = tk.get_validator("unicode_safe")
     return {"name": CHART, "title": tk._("Bar chart"), "icon": "chart-bar",
             "iframed": False, "requires_datastore": True,
             "default_title": tk._("Chart"),
-            "schema": {"label_column": [not_empty, str],
-                       "value_column": [not_empty, str],
+            "schema": {"label_column": [not_empty, unicode_safe],
+                       "value_column": [not_empty, unicode_safe],
                        "bars": [ignore_missing, natural]}}
 
 
