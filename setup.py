@@ -36,6 +36,9 @@ setup(
         "ckan.plugins": [
             "hautegaronne = ckanext.hautegaronne.plugin:HautegaronnePlugin",
             "hautegaronne_datastore = ckanext.hautegaronne.plugin:HautegaronneDatastorePlugin",
+            "hautegaronne_table_map = ckanext.hautegaronne.plugin:HautegaronneTableMapView",
+            "hautegaronne_linked_map = ckanext.hautegaronne.plugin:HautegaronneLinkedMapView",
+            "hautegaronne_chart = ckanext.hautegaronne.plugin:HautegaronneChartView",
             "hautegaronne_dcat_harvester = ckanext.hautegaronne.harvest.harvester:HauteGaronneDCATHarvester",
         ],
         "ckan.rdf.profiles": [

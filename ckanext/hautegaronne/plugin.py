@@ -26,6 +26,9 @@ from .monitoring import views as monitoring_views
 from .publishers import bound as bound_sysadmins
 from .publishers import views as publisher_views
 from .publishing import views as publishing_views
+from .previews import charts as preview_charts
+from .previews import linked as linked_maps
+from .previews import maps as preview_maps
 from .reuses import views as reuse_views
 from .standard import dataset as standard_dataset
 from .tabular import column_types
@@ -102,7 +105,7 @@ class HautegaronnePlugin(p.SingletonPlugin, DefaultTranslation):
                 *publisher_views.get_blueprints(),
                 *monitoring_views.get_blueprints(), *reuse_views.get_blueprints(),
                 *geojson_export.get_blueprints(), *publishing_views.get_blueprints(),
-                *conformity_views.get_blueprints()]
+                *conformity_views.get_blueprints(), *linked_maps.get_blueprints()]
 
     # IMiddleware (every per-request hook, in the order middleware.py states)
 
@@ -177,3 +180,57 @@ class HautegaronneDatastorePlugin(p.SingletonPlugin):
     def datastore_search(self, context: dict, data_dict: dict, fields_types: dict,
                          query_dict: dict) -> dict:
         return tabular_exports.neutralise_formulas(data_dict, fields_types, query_dict)
+
+
+class HautegaronneTableMapView(p.SingletonPlugin):
+    """Map of a DataStore table with coordinate columns (previews/maps.py)."""
+    p.implements(p.IResourceView, inherit=True)
+
+    def info(self) -> dict:
+        return preview_maps.table_map_info()
+
+    def can_view(self, data_dict: dict) -> bool:
+        return preview_maps.can_view_table(data_dict)
+
+    def setup_template_variables(self, context: dict, data_dict: dict) -> dict:
+        return preview_maps.table_map_variables(data_dict)
+
+    def view_template(self, context: dict, data_dict: dict) -> str:
+        return "hautegaronne/views/map.html"
+
+
+class HautegaronneLinkedMapView(p.SingletonPlugin):
+    """Map of a GeoJSON linked from another site, fetched by the portal (previews/)."""
+    p.implements(p.IResourceView, inherit=True)
+
+    def info(self) -> dict:
+        return preview_maps.linked_map_info()
+
+    def can_view(self, data_dict: dict) -> bool:
+        return preview_maps.can_view_linked(data_dict)
+
+    def setup_template_variables(self, context: dict, data_dict: dict) -> dict:
+        return preview_maps.linked_map_variables(data_dict)
+
+    def view_template(self, context: dict, data_dict: dict) -> str:
+        return "hautegaronne/views/map.html"
+
+
+class HautegaronneChartView(p.SingletonPlugin):
+    """Bar chart of a DataStore table (previews/charts.py)."""
+    p.implements(p.IResourceView, inherit=True)
+
+    def info(self) -> dict:
+        return preview_charts.chart_info()
+
+    def can_view(self, data_dict: dict) -> bool:
+        return preview_charts.can_view(data_dict)
+
+    def setup_template_variables(self, context: dict, data_dict: dict) -> dict:
+        return preview_charts.variables(data_dict)
+
+    def view_template(self, context: dict, data_dict: dict) -> str:
+        return "hautegaronne/views/chart.html"
+
+    def form_template(self, context: dict, data_dict: dict) -> str:
+        return "hautegaronne/views/chart_form.html"

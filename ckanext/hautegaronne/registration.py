@@ -47,6 +47,7 @@ from .standard import actions as standard_actions
 from .tabular import actions as tabular_actions
 from .tabular import auth as tabular_auth
 from .tabular import helpers as tabular_helpers
+from .previews import charts as preview_charts
 from .tabular import views as tabular_views
 from .theme import facets as search_facets
 from .theme import helpers as theme_helpers
@@ -163,6 +164,7 @@ def helpers() -> dict[str, Callable]:
         "reuses": reuse_helpers.get_helpers(),
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
+        "chart view": preview_charts.get_helpers(),
         "search facets": search_facets.get_helpers(),
         "dataset usage": dataset_usage.get_helpers(),
         "publisher directory": publisher_directory.get_helpers(),

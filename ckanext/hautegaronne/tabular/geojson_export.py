@@ -1,8 +1,9 @@
 """GeoJSON export of a DataStore table with latitude and longitude columns.
 
 CKAN's DataStore exports CSV, TSV, JSON and XML (``/datastore/dump/<id>``); a table whose
-columns give coordinates (``latitude``/``lat`` and ``longitude``/``lon``/``lng``, French
-decimal commas accepted) is also offered as a GeoJSON FeatureCollection of points, every
+columns give coordinates (``latitude``/``lat``/``y`` and ``longitude``/``lon``/``lng``/``x``,
+French decimal commas accepted, or one column ``coordonnees``/``geo_point`` holding
+"latitude, longitude") is also offered as a GeoJSON FeatureCollection of points, every
 other column a property, at ``/datastore/dump/<id>/geojson``: with the same ``q`` and
 ``filters`` as the API (a filtered table exported as shown), read through
 ``datastore_search`` (the reader's rights apply), page by page, streamed. A row without valid
@@ -23,6 +24,9 @@ _ = tk._
 
 LATITUDE = {"latitude", "lat", "y"}
 LONGITUDE = {"longitude", "lon", "lng", "long", "x"}
+# one column holding "latitude, longitude" (OpenDataSoft's geo_point_2d, French exports)
+COMBINED = {"coordonnees", "coordonneesgps", "coordinates", "geopoint", "geopointd",
+            "latlon", "latlong", "position"}
 PAGE = 5000
 
 blueprint = Blueprint("hautegaronne_geojson_export", __name__)
@@ -37,7 +41,10 @@ def coordinate_columns(fields: list[dict]) -> Optional[tuple[str, str]]:
     names = [f["id"] for f in fields if not f["id"].startswith("_")]
     lat = next((n for n in names if _plain(n) in LATITUDE), None)
     lon = next((n for n in names if _plain(n) in LONGITUDE), None)
-    return (lat, lon) if lat and lon else None
+    if lat and lon:
+        return lat, lon
+    both = next((n for n in names if _plain(n) in COMBINED), None)
+    return (both, both) if both else None
 
 
 def _number(value) -> Optional[float]:
@@ -49,12 +56,32 @@ def _number(value) -> Optional[float]:
         return None
 
 
+def _pair(value) -> tuple:
+    """(latitude, longitude) of one "43.6, 1.44" / "43,6;1,44" / "43.6 1.44" cell."""
+    cell = str(value or "").strip().strip("()[]")
+    for separator in (";", ", ", ",", " "):
+        parts = [part for part in cell.split(separator) if part.strip()]
+        if len(parts) == 2:
+            return _number(parts[0].strip()), _number(parts[1].strip())
+    return None, None
+
+
+def point(record: dict, lat: str, lon: str) -> Optional[list]:
+    """[longitude, latitude] of the row, or None when it has no valid coordinates."""
+    if lat == lon:
+        y, x = _pair(record.get(lat))
+    else:
+        y, x = _number(record.get(lat)), _number(record.get(lon))
+    if x is None or y is None or not (-180 <= x <= 180 and -90 <= y <= 90):
+        return None
+    return [x, y]
+
+
 def _feature(record: dict, lat: str, lon: str) -> dict:
-    y, x = _number(record.get(lat)), _number(record.get(lon))
-    valid = x is not None and y is not None and -180 <= x <= 180 and -90 <= y <= 90
+    coordinates = point(record, lat, lon)
     properties = {k: v for k, v in record.items() if not k.startswith("_")}
-    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [x, y]}
-            if valid else None, "properties": properties}
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coordinates}
+            if coordinates else None, "properties": properties}
 
 
 def _search_args(resource_id: str) -> dict:

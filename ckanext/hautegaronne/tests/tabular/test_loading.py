@@ -91,4 +91,4 @@ def test_an_uploaded_geojson_gets_a_map_view(publisher):
     assert [v["view_type"] for v in views] == ["geojson_view"]
     page = requests.get(f"{url}/dataset/{publisher['dataset']['name']}/resource/"
                         f"{resource['id']}/view/{views[0]['id']}", timeout=60)
-    assert page.status_code == 200 and 'data-module="geojsonpreview"' in page.text
+    assert page.status_code == 200 and 'data-module="hautegaronne-map"' in page.text
