@@ -50,9 +50,6 @@ CHECKS: dict[str, dict[Any, tuple[str, bool]]] = {
     # CKAN's DataStore
     "datastore_run_triggers": {"resource_id": (TEXT, True)},
     "datastore_search_sql": {"sql": (TEXT, True)},
-    "datastore_create": {"aliases": (TEXTS, False)},
-    # a full-text query per column is an object
-    "datastore_search": {"q": (ANY, False)},
     # ckanext-harvest
     "harvest_job_list": {"source_id": (TEXT, True), "status": (TEXT, False)},
     "harvest_source_show_status": {"id": (TEXT, True)},
@@ -67,6 +64,13 @@ LOOKUPS = {
     "organization_member_delete": ("Group", N_("No publisher or group has this identifier.")),
     "group_member_delete": ("Group", N_("No publisher or group has this identifier.")),
     "package_collaborator_delete": ("Package", N_("No dataset has this identifier.")),
+}
+
+# Checked at the API's door only (no chained action: these need none in Python).
+DOOR_CHECKS: dict[str, dict[Any, tuple[str, bool]]] = {
+    "datastore_create": {"aliases": (TEXTS, False)},
+    # a full-text query per column is an object
+    "datastore_search": {"q": (ANY, False)},
 }
 
 # CKAN's GET actions (their chained action must say so again, CKAN does not carry it over).
@@ -245,6 +249,7 @@ def call_errors(name: str, data_dict: Any) -> dict[str, list[str]]:
     checks.update({parameter: (NUMBER, False) for parameter in PAGING})
     checks.update({parameter: (TEXTS, False) for parameter in SORTS})
     checks.update(CHECKS.get(name, {}))
+    checks.update(DOOR_CHECKS.get(name, {}))
     return errors_of(checks, data_dict)
 
 

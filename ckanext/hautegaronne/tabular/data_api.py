@@ -132,7 +132,7 @@ def data_api(resource_id: str) -> Optional[dict]:
     columns = _columns(sample["fields"])
     records = sample["records"]
     total = sample.get("total") or len(records)
-    endpoint = tk.url_for("api.action", logic_function="datastore_search",
+    endpoint = tk.url_for("api.action", ver=3, logic_function="datastore_search",
                           qualified=True).rsplit("/", 1)[0]
     types = {c["id"]: c["type"] for c in columns}
     examples = []

@@ -96,3 +96,17 @@ def test_the_example_of_the_issue_gets_a_french_message(app, publisher):
                         headers=publisher)
     assert response.status_code == 409
     assert response.get_json()["error"]["id"] == ["Valeur manquante"]
+
+
+def test_the_checked_read_actions_still_answer_get_requests(app, publisher):
+    """The chained checks keep CKAN's GET actions readable by GET (CKAN refuses GET for
+    an action that is not marked side-effect free)."""
+    for url in ("/api/3/action/organization_autocomplete?q=roq",
+                "/api/3/action/group_autocomplete?q=roq",
+                "/api/3/action/datastore_search_sql?sql=SELECT%201",
+                "/api/3/action/datastore_search?resource_id=inconnue"):
+        response = app.get(url, headers=publisher)
+        assert "POST" not in response.get_data(as_text=True), url
+        assert response.status_code in (200, 404, 409), (url, response.status_code)
+    found = app.get("/api/3/action/organization_autocomplete?q=roq", headers=publisher)
+    assert [o["name"] for o in found.get_json()["result"]] == ["roques-31458"]
