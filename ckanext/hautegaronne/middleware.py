@@ -8,14 +8,16 @@ it is imported, tests/test_middleware.py checks it).
    CKAN's generic pages of the reuse group type sent to the portal's own (reuses/views.py);
    CSRF on every cookie-authorised write (security/csrf.py); JSONP refused
    (security/jsonp.py); a DCAT feed refused while the search index is incomplete
-   (operations/index_guard.py).
+   (operations/index_guard.py); an action API call with parameters core would fail on
+   (logic/malformed_calls.py).
 3. After each request, in this order (all before CKAN's own after-request hook):
    the search outage's answers (operations/search_outage.py); the database outage's API
    answers and the end of the request's session (operations/views.py); the DCAT answers'
    charset (dcat/views.py); the security headers, last, so that every answer gets them,
    the ones replaced above included (security/headers.py).
 4. Error handlers: search engine down (503 page or feed message), database down (503),
-   a catalogue query Solr cannot read (400), an action's refusal a view lets through (403).
+   a catalogue query Solr cannot read (400), an action's refusal a view lets through (403),
+   an API call whose structure CKAN's validation refuses with DataError (409).
 5. Configuration of the Flask application: the tracking beacons exempt from Flask-WTF's
    check, the remember-me cookie SameSite=Lax.
 6. WSGI wrappers, outermost last: Secure cookies over HTTPS, then the trusted proxies'
@@ -32,6 +34,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
+from ckan.lib.navl.dictization_functions import DataError
 from ckan.lib.search import SolrConnectionError
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -39,6 +42,7 @@ from sqlalchemy.engine import Engine
 from . import delivery
 from .dcat import views as dcat_views
 from .dcat.actions import CatalogQueryError
+from .logic import malformed_calls
 from .operations import index_guard, search_outage
 from .operations import views as database_outage
 from .publishers import views as publisher_views
@@ -49,7 +53,7 @@ from .security import csrf, headers, jsonp, transport
 def before_request_hooks() -> list[Callable]:
     """In the order they run."""
     return [reuse_views.generic_reuse_pages, csrf.enforce_csrf, jsonp.refuse_jsonp,
-            index_guard.guard_feed]
+            index_guard.guard_feed, malformed_calls.check_api_call]
 
 
 def after_request_hooks() -> list[Callable]:
@@ -66,6 +70,7 @@ def error_handlers() -> list[tuple[type, Callable]]:
           for error in database_outage.DATABASE_ERRORS),
         (CatalogQueryError, dcat_views.malformed_catalog_query),
         (tk.NotAuthorized, publisher_views.refused),
+        (DataError, malformed_calls.dictization_error),
     ]
 
 

@@ -27,6 +27,7 @@ from .dataset import search_outage_guard
 from .dataset import structure
 from .dataset import validators as dataset_validators
 from .logic import chaining
+from .logic import malformed_calls
 from .hvd import helpers as hvd_helpers
 from .hvd import validators as hvd_validators
 from .quality import helpers as quality_helpers
@@ -46,6 +47,7 @@ from .reuses import logic as reuse_logic
 from .standard import actions as standard_actions
 from .tabular import actions as tabular_actions
 from .tabular import auth as tabular_auth
+from .tabular import data_api as tabular_data_api
 from .tabular import helpers as tabular_helpers
 from .previews import charts as preview_charts
 from .tabular import views as tabular_views
@@ -147,8 +149,8 @@ def actions() -> dict[str, Callable]:
         "publishing": publishing_members.get_actions(),
         "conformity": conformity.get_actions(),
     })
-    return structure.guard(harvest_guard.guard(identity_extras.guard(
-        standard_actions.accept_shown_datasets(merged))))
+    return malformed_calls.guard(structure.guard(harvest_guard.guard(identity_extras.guard(
+        standard_actions.accept_shown_datasets(merged)))))
 
 
 def helpers() -> dict[str, Callable]:
@@ -165,6 +167,7 @@ def helpers() -> dict[str, Callable]:
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
         "chart view": preview_charts.get_helpers(),
+        "data API": tabular_data_api.get_helpers(),
         "search facets": search_facets.get_helpers(),
         "dataset usage": dataset_usage.get_helpers(),
         "publisher directory": publisher_directory.get_helpers(),

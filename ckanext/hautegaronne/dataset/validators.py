@@ -246,6 +246,23 @@ def hautegaronne_dataset_identifier_unique(key, data, errors, context):
 _FETCHED_SCHEMES = ("http", "https", "ftp", "ftps")
 
 
+def _own_dump_address(key, data, url: str) -> bool:
+    """Whether ``url`` is the portal's own DataStore dump of this very resource: the address
+    CKAN gives a DataStore-only resource (``datastore_create`` with a ``resource`` and no
+    file, ``url_type`` "datastore"), which every later save of the dataset sends back. Only
+    that resource's own dump, never another address of this host."""
+    if data.get(key[:-1] + ("url_type",)) != "datastore":
+        return False
+    resource_id = data.get(key[:-1] + ("id",))
+    if _empty(resource_id) or not isinstance(resource_id, str):
+        return False
+    try:
+        own = tk.url_for("datastore.dump", resource_id=resource_id, qualified=True)
+    except RuntimeError:  # no application context to build it: the guard decides
+        return False
+    return url == own
+
+
 def hautegaronne_resource_link_address(key, data, errors, context):
     """A linked resource's host must be public, by the harvester's address guard (same
     ``allowed_private_hosts``): ckanext-xloader's job downloads the URL the resource has
@@ -254,6 +271,8 @@ def hautegaronne_resource_link_address(key, data, errors, context):
     load (``tabular.status.guard_link``); uploaded files are not links."""
     url = data.get(key)
     if errors.get(key) or _empty(url) or data.get(key[:-1] + ("url_type",)) == "upload":
+        return
+    if _own_dump_address(key, data, str(url).strip()):
         return
     parts = urlsplit(str(url).strip())
     if parts.scheme.lower() not in _FETCHED_SCHEMES or not parts.hostname:
