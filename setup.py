@@ -26,6 +26,7 @@ setup(
             "territory/data/*",
             "dcat/*.json",
             "dcat/*.csv",
+            "dcat/data/*",
             "hvd/*.csv",
             "hvd/*.md",
             "migration/**/*",

@@ -298,8 +298,20 @@ def hautegaronne_file_format(key, data, errors, context):
         return
     value = data.get(key)
     url = data.get(key[:-1] + ("url",))
+    url = url if isinstance(url, str) else None
     if _empty(value):
-        found = file_types.from_address(url if isinstance(url, str) else None)
+        mimetype = data.get(key[:-1] + ("mimetype",))
+        found = file_types.from_address(url) or file_types.from_media_type(
+            mimetype if isinstance(mimetype, str) else None)
+        extension = file_types.extension(url)
+        if found is None and extension and data.get(key[:-1] + ("url_type",)) == "upload":
+            # An uploaded file of a type the list does not know: the publisher chooses
+            # (left empty, the feed would describe a file of no format).
+            errors[key].append(_('No format of the list is known for a ".{extension}" file: '
+                                 'choose the format in the list ({examples}...).')
+                               .format(extension=validation.shown(extension),
+                                       examples=file_types.examples()))
+            return
         data[key] = found.label if found else ""
     else:
         found = file_types.find(str(value))

@@ -1,10 +1,12 @@
-"""Resource formats: the EU file-type vocabulary (authority table ``file-type``), the types
-the portal's publishers use, with French labels, media types and file extensions.
+"""Resource formats: the EU file-type vocabulary (authority table ``file-type``), with French
+labels, media types and file extensions.
 
-``file_types.csv`` lists them: the EU code, the label stored in the resource's ``format``
+``data/file_types.csv`` lists every type of the table (built from the EU's SKOS export by
+``scripts/build_file_types.py``, see ``data/README.md``): the EU code, the label stored in the resource's ``format``
 (CKAN's habit: ``CSV``, ``GeoJSON``), a French description, the IANA media type, the file
 extensions and the other names a person types; and, for the quality score, whether the
-format is machine-readable and non-proprietary (data.europa.eu's MQA lists).
+format is machine-readable and non-proprietary (data.europa.eu's MQA lists). The types the
+portal's publishers use most come first: they win a shared extension or name.
 """
 from __future__ import annotations
 
@@ -32,9 +34,14 @@ class FileType(NamedTuple):
         return vocabularies.FILE_TYPE_BASE + self.code
 
 
+def _table() -> str:
+    return resources.files(__package__).joinpath("data", "file_types.csv").read_text(
+        encoding="utf-8")
+
+
 @functools.cache
 def file_types() -> tuple[FileType, ...]:
-    text = resources.files(__package__).joinpath("file_types.csv").read_text(encoding="utf-8")
+    text = _table()
     return tuple(
         FileType(row["code"], row["label"], row["label_fr"], row["media_type"],
                  tuple(row["extensions"].split()), row["machine_readable"] == "1",
@@ -49,7 +56,7 @@ def _key(text: str) -> str:
 @functools.cache
 def _names() -> dict[str, FileType]:
     """Every name of a type, normalised: code, label, extensions, media type, aliases."""
-    text = resources.files(__package__).joinpath("file_types.csv").read_text(encoding="utf-8")
+    text = _table()
     aliases = {row["code"]: row["aliases"].split(",") for row in csv.DictReader(text.splitlines())}
     names: dict[str, FileType] = {}
     for file_type in file_types():
@@ -71,16 +78,43 @@ def find(value: Optional[str]) -> Optional[FileType]:
     return _names().get(_key(str(value).strip(_TRIM)))
 
 
-def from_address(url: Optional[str]) -> Optional[FileType]:
-    """The type of a file from its name's extension (an uploaded file or a link)."""
+@functools.cache
+def _extensions() -> dict[str, FileType]:
+    found: dict[str, FileType] = {}
+    for file_type in file_types():
+        for extension in file_type.extensions:
+            found.setdefault(extension, file_type)
+    return found
+
+
+def extension(url: Optional[str]) -> str:
+    """The extension of a file's name (an uploaded file or a link), lower case, without
+    the dot; "" when the name has none."""
     if not url:
-        return None
+        return ""
     path = unquote(urlsplit(str(url)).path if "://" in str(url) else str(url))
     name = path.rsplit("/", 1)[-1]
-    if "." not in name:
+    return name.split(".", 1)[1].lower() if "." in name.strip(".") else ""
+
+
+def from_address(url: Optional[str]) -> Optional[FileType]:
+    """The type of a file from its name's extension (an uploaded file or a link), the
+    longest known one first (``.tar.gz`` before ``.gz``)."""
+    suffixes = extension(url).split(".")
+    for start in range(len(suffixes)):
+        found = _extensions().get(".".join(suffixes[start:]))
+        if found is not None:
+            return found
+    return None
+
+
+def from_media_type(mimetype: Optional[str]) -> Optional[FileType]:
+    """The type of a media type (``application/geopackage+sqlite3``), parameters aside; the
+    generic ``application/octet-stream`` names no format."""
+    text = str(mimetype or "").split(";", 1)[0].strip().lower()
+    if not text or text == "application/octet-stream":
         return None
-    extension = name.rsplit(".", 1)[-1].lower()
-    return next((t for t in file_types() if extension in t.extensions), None)
+    return next((t for t in file_types() if t.media_type == text), None)
 
 
 def examples() -> str:

@@ -207,6 +207,11 @@ def _without(record: dict, dates: tuple) -> dict:
     return view
 
 
+def _has_data_api(dataset_dict: dict) -> bool:
+    """Whether a resource of the dataset is in the DataStore, served by its data API."""
+    return any(resource.get("datastore_active") for resource in dataset_dict.get("resources") or [])
+
+
 def _item_coverage(item: Any) -> Optional[dict]:
     """The territory entity of a ``spatial_coverage`` item, if it is one."""
     if not isinstance(item, dict):
@@ -252,6 +257,8 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         entities (added once per graph by ``add_location``), and the date-times (parsed
         here faster than by the stock profile)."""
         view = dict(dataset_dict)
+        if not _has_data_api(view):
+            view.pop("hvd_category", None)  # high-value in the feed once it has its API
         if view.get("owner_org") and self._organization(view["owner_org"]) is not None:
             view.pop("organization", None)
         items = view.get("spatial_coverage")
@@ -303,10 +310,30 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         if licence:
             self._licence(dataset_ref, licence)
         category = hvd.find(dataset_dict.get("hvd_category"))
+        if category is not None and not _has_data_api(dataset_dict):
+            # Declared high-value, but no table in the DataStore yet, so no API serves its
+            # data: DCAT-AP HVD 3.0.0 makes the API mandatory ("A HVD dataset has an API"),
+            # so the feed describes it as an ordinary dataset until a resource is loaded.
+            category = None
         for resource in dataset_dict["resources"]:
             self._distribution(resource, dataset_dict, licence, category)
         if category is not None:
             self._high_value(dataset_dict, dataset_ref, category, licence)
+        # A dataset's own RDF (/dataset/<name>.ttl) is a document of its own: the concept
+        # schemes its concepts are in are described there too, as in the catalog.
+        self._concept_schemes()
+
+    def _concept_schemes(self) -> None:
+        """The EU vocabularies the feed uses, described as DCAT-AP asks of a concept scheme
+        (their own SKOS exports title them with dc:, not dct:title), once per graph."""
+        if CONCEPT_SCHEMES.keys() <= self._described:
+            return
+        g = self.g
+        for scheme, (french, english) in CONCEPT_SCHEMES.items():
+            self._described.add(scheme)
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, DCT.title, Literal(french, lang="fr")))
+            g.add((scheme, DCT.title, Literal(english, lang="en")))
 
     def _organization(self, org_id: str) -> Optional[dict]:
         if org_id not in self._organizations:
@@ -600,7 +627,8 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
                     licence) -> None:
         """What DCAT-AP HVD asks of a high-value dataset: the applicable legislation and
         the category on the dataset, its distributions and its data service (the portal's
-        DataStore API: endpoint, documentation, contact point, licence and rights). The
+        DataStore API: endpoint, documentation, contact point, licence and rights), for a
+        dataset with at least one resource in the DataStore (``graph_from_dataset``). The
         category's top level is also a theme, described: udata (data.gouv.fr) tags a
         dataset "hvd" from such a theme, and DCAT-AP wants every theme a skos:Concept."""
         g = self.g
@@ -690,9 +718,4 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         self.add_location(catalog_ref, DCT.spatial,
                           catalog_dict.get("spatial_code") or departement["code"])
         g.add((catalog_ref, DCAT.themeTaxonomy, THEME_SCHEME))
-        # The EU vocabularies the feed uses, described as DCAT-AP asks of a concept scheme
-        # (their own SKOS exports title them with dc:, not dct:title).
-        for scheme, (french, english) in CONCEPT_SCHEMES.items():
-            g.add((scheme, RDF.type, SKOS.ConceptScheme))
-            g.add((scheme, DCT.title, Literal(french, lang="fr")))
-            g.add((scheme, DCT.title, Literal(english, lang="en")))
+        self._concept_schemes()

@@ -14,6 +14,8 @@ SCHEME_TITLES = {"fr": "Catégories de données de forte valeur",
 # high-value dataset (DCAT-AP HVD asks for this exact IRI).
 LEGISLATION = "http://data.europa.eu/eli/reg_impl/2023/138/oj"
 LEGISLATION_TITLE = "Règlement d'exécution (UE) 2023/138 de la Commission"
+# The keyword data.gouv.fr marks its high-value datasets with (udata's harvesters).
+TAG = "hvd"
 
 
 class Category(NamedTuple):

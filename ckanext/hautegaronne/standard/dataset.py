@@ -9,16 +9,22 @@
   (``frequency``, ``temporal_coverage``, ``spatial_coverage``) stay the source: these extras
   are derived on output and dropped on input (``without_mirrored_extras``), so a
   ``package_show`` -> ``package_update`` round trip changes nothing.
+* A high-value dataset whose data API serves a table (a resource in the DataStore, as the
+  DCAT feed requires to declare it high-value) also shows the tag ``hvd``, the keyword
+  data.gouv.fr marks high-value datasets with: its CKAN harvester copies the tags, it reads
+  no ``hvd_category``. Derived on output, dropped on input like the extras.
 * The nested ``organization`` carries its ``publisher_type``, as ``organization_show`` and
   ``organization_list`` give it (core nests the organisation's columns only).
 """
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any, Optional
 
 import ckan.model as model
 
+from ..hvd import vocabulary as hvd
 from ..publishers import types
 
 __all__ = ["MIRRORED_EXTRAS", "complete_dataset", "without_mirrored_extras"]
@@ -80,11 +86,27 @@ def complete_dataset(pkg: dict) -> dict:
     extras += [{"key": key, "value": value} for key, value in _mirrored(pkg).items()
                if value is not None]
     pkg["extras"] = extras
+    _mirror_hvd_tag(pkg)
     _add_publisher_type(pkg.get("organization"))
     for resource in pkg["resources"]:
         for key in RESOURCE_KEYS:
             resource.setdefault(key, None)
     return pkg
+
+
+# The mirrored tag's id: stable, so that a client comparing two reads sees the same tag.
+HVD_TAG_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, hvd.SCHEME + "#" + hvd.TAG))
+
+
+def _mirror_hvd_tag(pkg: dict) -> None:
+    tags = [t for t in pkg["tags"] if not (isinstance(t, dict) and t.get("id") == HVD_TAG_ID)]
+    high_value = bool(pkg.get("hvd_category")) and any(
+        isinstance(r, dict) and r.get("datastore_active") for r in pkg["resources"])
+    if high_value and not any(isinstance(t, dict) and t.get("name") == hvd.TAG for t in tags):
+        tags.append({"id": HVD_TAG_ID, "name": hvd.TAG, "display_name": hvd.TAG,
+                     "state": "active", "vocabulary_id": None})
+    pkg["tags"] = tags
+    pkg["num_tags"] = len(tags)
 
 
 def _add_publisher_type(organization: Any) -> None:
@@ -97,8 +119,13 @@ def _add_publisher_type(organization: Any) -> None:
 
 def without_mirrored_extras(data_dict: dict) -> dict:
     """The dataset a client sends (a package_show dict given to package_update), without the
-    mirrored extras: the schema's fields are the source. Validating them would refuse
+    mirrored extras and ``hvd`` tag: the schema's fields are the source. Validating them would refuse
     ``frequency`` (an extra named like a field)."""
+    tags = data_dict.get("tags")
+    if isinstance(tags, list) and any(isinstance(t, dict) and t.get("id") == HVD_TAG_ID
+                                      for t in tags):
+        data_dict = {**data_dict, "tags": [
+            t for t in tags if not (isinstance(t, dict) and t.get("id") == HVD_TAG_ID)]}
     extras = data_dict.get("extras")
     if not isinstance(extras, list):
         return data_dict

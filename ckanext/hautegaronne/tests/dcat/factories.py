@@ -60,3 +60,26 @@ def dataset_fields(org: dict, **overrides) -> dict:
 
 def dataset(org: dict, **overrides) -> dict:
     return tk.get_action("package_create")(sysadmin_context(), dataset_fields(org, **overrides))
+
+
+def load_into_datastore(dataset_name: str) -> list[str]:
+    """The dataset's CSV resources made DataStore-active, as a finished load leaves them (a
+    table with a row; the load job itself is tested in tests/tabular). Returns their ids."""
+    dataset = tk.get_action("package_show")({}, {"id": dataset_name})
+    loaded = []
+    for resource in dataset["resources"]:
+        if resource.get("format") != "CSV":
+            continue
+        tk.get_action("datastore_create")(sysadmin_context(), {
+            "resource_id": resource["id"], "force": True,
+            "fields": [{"id": "commune", "type": "text"}, {"id": "comptage", "type": "int"}],
+            "records": [{"commune": "Roques", "comptage": 1520}]})
+        loaded.append(resource["id"])
+    assert loaded, dataset_name
+    return loaded
+
+
+def unload(resource_ids: list[str]) -> None:
+    for resource_id in resource_ids:
+        tk.get_action("datastore_delete")(sysadmin_context(), {
+            "resource_id": resource_id, "force": True})

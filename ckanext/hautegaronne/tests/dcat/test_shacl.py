@@ -12,7 +12,7 @@ from rdflib.namespace import RDF
 from ckanext.hautegaronne import demo
 from ckanext.hautegaronne.demo import datasets as demo_datasets
 
-from . import shacl
+from . import factories, shacl
 
 DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
 
@@ -57,3 +57,41 @@ def test_every_page_of_the_demo_catalog_validates_against_dcat_ap_3(app):
     (out / "dcat-shacl-violations.json").write_text(json.dumps(record, indent=1, ensure_ascii=False))
     assert stock_violations, "the stock profile is known to fail DCAT-AP 3.0.1"
     assert our_violations == []
+
+
+DATASET_FORMATS = {"ttl": "turtle", "rdf": "xml", "jsonld": "json-ld"}
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_each_demo_dataset_s_own_rdf_validates_as_a_document_of_its_own(app):
+    """/dataset/<name>.ttl, .rdf and .jsonld describe the same graph, which validates
+    alone against DCAT-AP 3.0.1 (the concept schemes its concepts are in are described
+    there, not only in the catalog), and against DCAT-AP HVD for a high-value dataset."""
+    from rdflib.compare import isomorphic
+
+    list(demo.load())
+    names = [fields["name"] for _, fields, _ in demo_datasets.datasets()]
+    high_value = {fields["name"] for _, fields, _ in demo_datasets.datasets()
+                  if fields.get("hvd_category")}
+    assert high_value and len(names) > len(high_value)
+    # High-value in the feed once its data is in the DataStore (its API), as after make up.
+    loaded = [i for name in sorted(high_value) for i in factories.load_into_datastore(name)]
+    found = {}
+    for name in names:
+        graphs = {extension: rdflib.Graph().parse(
+            data=app.get(f"/dataset/{name}.{extension}", status=200).get_data(as_text=True),
+            format=rdf_format) for extension, rdf_format in DATASET_FORMATS.items()}
+        assert isomorphic(graphs["ttl"], graphs["rdf"]), name
+        assert isomorphic(graphs["ttl"], graphs["jsonld"]), name
+        [scheme_title] = {str(t) for t in graphs["ttl"].objects(
+            rdflib.URIRef("http://publications.europa.eu/resource/authority/data-theme"),
+            rdflib.URIRef("http://purl.org/dc/terms/title")) if t.language == "fr"}
+        assert scheme_title == "Thèmes de données"
+        found[name] = shacl.summary(shacl.violations(graphs["ttl"]))
+        if name in high_value:
+            assert any(graphs["ttl"].subjects(RDF.type, DCAT.DataService)), name
+            for release in ("3.0.0", "2.2.0"):
+                found[f"{name} (HVD {release})"] = shacl.summary(
+                    shacl.violations(graphs["ttl"], shacl.hvd_shapes(release)))
+    factories.unload(loaded)
+    assert {name: summary for name, summary in found.items() if summary} == {}

@@ -36,6 +36,23 @@ def _graph(app, name: str) -> rdflib.Graph:
     return rdflib.Graph().parse(data=response.get_data(as_text=True), format="turtle")
 
 
+def _with_hvd_statements(graph: rdflib.Graph) -> rdflib.Graph:
+    """The graph with the dataset's and distributions' HVD statements added (what the
+    feed would say if it declared a dataset high-value without its API)."""
+    marked = rdflib.Graph()
+    for triple in graph:
+        marked.add(triple)
+    category = rdflib.URIRef(TRANSPORT_NETWORKS)
+    for subject in (*graph.subjects(RDF.type, DCAT.Dataset),
+                    *graph.subjects(RDF.type, DCAT.Distribution)):
+        marked.add((subject, DCATAP.applicableLegislation, ELI_2023_138))
+        marked.add((subject, DCATAP.hvdCategory, category))
+    marked.add((category, RDF.type, SKOS.Concept))
+    marked.add((category, SKOS.inScheme, rdflib.URIRef("http://data.europa.eu/bna/asd487ae75")))
+    marked.add((category, SKOS.prefLabel, rdflib.Literal("Transport networks", lang="en")))
+    return marked
+
+
 @pytest.mark.usefixtures("clean_all")
 class TestHighValueDataset:
     def test_category_is_stored_as_its_iri_and_shown_in_french(self, app):
@@ -72,10 +89,35 @@ class TestHighValueDataset:
     def test_feed_carries_dcat_ap_hvd_and_validates_against_its_shapes(self, app):
         org = factories.publisher("departement")
         created = factories.dataset(org, hvd_category=TRANSPORT_NETWORKS)
+
+        # Nothing loaded in the DataStore yet: no API serves its data, and DCAT-AP HVD
+        # 3.0.0 makes one mandatory, so the feed describes an ordinary dataset (valid
+        # DCAT-AP 3.0.1) with none of the HVD statements, no data service.
         graph = _graph(app, created["name"])
         [dataset] = graph.subjects(RDF.type, DCAT.Dataset)
         [distribution] = graph.objects(dataset, DCAT.distribution)
+        assert list(graph.subjects(RDF.type, DCAT.DataService)) == []
+        assert graph.value(distribution, DCAT.accessService) is None
+        assert list(graph.triples((None, DCATAP.applicableLegislation, None))) == []
+        assert list(graph.triples((None, DCATAP.hvdCategory, None))) == []
+        assert graph.value(distribution, DCAT.downloadURL) is not None
+        assert graph.value(distribution, DCT.rights) is not None
+        assert shacl.violations(graph) == []
+        # (the shapes of HVD 3.0.0 would refuse it as high-value: "A HVD dataset has an API")
+        found = shacl.violations(_with_hvd_statements(graph), shacl.hvd_shapes("3.0.0"))
+        assert [v["component"] for v in found if "servesDataset" in v["message"]
+                and "accessService" in v["message"]] == ["MinCountConstraintComponent"]
+
+        # Its CSV loaded into the DataStore: high-value, the DataStore API its data service.
+        loaded = factories.load_into_datastore(created["name"])
+        try:
+            graph = _graph(app, created["name"])
+        finally:
+            factories.unload(loaded)
+        [dataset] = graph.subjects(RDF.type, DCAT.Dataset)
+        [distribution] = graph.objects(dataset, DCAT.distribution)
         [service] = graph.subjects(RDF.type, DCAT.DataService)
+        assert graph.value(distribution, DCAT.accessService) == service
         for subject in (dataset, distribution, service):
             assert (subject, DCATAP.applicableLegislation, ELI_2023_138) in graph
             assert (subject, DCATAP.hvdCategory, rdflib.URIRef(TRANSPORT_NETWORKS)) in graph
@@ -99,7 +141,7 @@ class TestHighValueDataset:
 
         for release in ("3.0.0", "2.2.0"):
             found = shacl.violations(graph, shacl.hvd_shapes(release))
-            assert found == [], (release, shacl.summary(found))
+            assert found == [], (release, "loaded", shacl.summary(found))
         # DCAT-AP 3.0.1 on the catalog (it describes the concept schemes the feed uses).
         [catalog] = test_shacl.catalog_pages(app)
         assert shacl.violations(catalog) == []

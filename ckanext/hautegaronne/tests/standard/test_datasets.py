@@ -145,3 +145,28 @@ def test_a_datasets_organization_carries_its_publisher_type(app):
     # a package_show -> package_update round trip keeps working with the added key
     app.post("/api/3/action/package_update", json=shown, headers=_admin(org)["headers"],
              status=200)
+
+
+@pytest.mark.usefixtures("clean_all")
+def test_a_high_value_dataset_with_its_api_shows_the_hvd_tag_and_a_round_trip_keeps_none(app):
+    """data.gouv.fr's CKAN harvester copies tags and reads no hvd_category: a high-value
+    dataset whose data the API serves shows the tag "hvd" (derived, like the coverage
+    extras), which an update given the shown dataset does not store."""
+    org = factories.publisher("departement")
+    dataset = _dataset(org, hvd_category="http://data.europa.eu/bna/c_4b74ea13")
+    admin = _admin(org)
+    assert "hvd" not in [t["name"] for t in _api(app, "package_show", id=dataset["name"])["tags"]]
+    loaded = factories.load_into_datastore(dataset["name"])
+    try:
+        shown = _api(app, "package_show", id=dataset["name"])
+        assert "hvd" in [t["name"] for t in shown["tags"]]
+        assert shown["num_tags"] == len(shown["tags"]) == 3
+        [listed] = _api(app, "package_search", fq=f"name:{dataset['name']}")["results"]
+        assert "hvd" in [t["name"] for t in listed["tags"]]
+        response = app.post("/api/3/action/package_update", json=shown, headers=admin["headers"])
+        assert response.status_code == 200, response.json["error"]
+        assert _comparable(_api(app, "package_show", id=dataset["name"])) == _comparable(shown)
+    finally:
+        factories.unload(loaded)
+    after = _api(app, "package_show", id=dataset["name"])
+    assert sorted(t["name"] for t in after["tags"]) == ["accessibilité", "équipements"]
