@@ -156,7 +156,7 @@ def test_reports_of_a_private_dataset_are_for_its_members(app, checks):
     assert member.json["result"]["status"] == "pending"
 
 
-def test_a_dataset_that_publishes_conforming_data_only(checks):
+def test_a_dataset_that_publishes_conforming_data_only(app, checks):
     dataset = h.dataset(checks["orgs"]["A"], conformity_blocks_publication="true")
     assert dataset["private"] is False
     bad = upload(dataset, HEADER + GOOD_ROW.replace("velo", "trottinette"), schema_name=COUNTS)
@@ -164,8 +164,35 @@ def test_a_dataset_that_publishes_conforming_data_only(checks):
     shown = tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})
     assert shown["private"] is True, log[-3000:]
     assert "a été rendu privé" in reports.report(bad["id"])["message"]
-    # Not verified: the validator meant to refuse making it public again
-    # (logic.blocks_publication) did not refuse in this test; see the branch's report.
+    # making it public again is refused while the resource does not conform (the API)...
+    admin = _headers(checks, "admin_a")
+    refused = app.post("/api/action/package_patch", headers=admin, expect_errors=True,
+                       json={"id": dataset["id"], "private": False})
+    assert refused.status_code == 409
+    assert refused.json["error"]["conformity_blocks_publication"] == [
+        "Le jeu de données ne peut pas être public tant que ces ressources ne sont pas "
+        "conformes à leur schéma : Comptages. Corrigez-les, ou rendez le jeu de données privé."]
+    assert tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})["private"]
+    # ... and turning the choice off is what makes it public while the data is fixed
+    app.post("/api/action/package_patch", headers=admin, json={
+        "id": dataset["id"], "private": False, "conformity_blocks_publication": "false"})
+    assert tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})["private"] is False
+
+
+def test_the_dataset_form_refuses_to_publish_non_conforming_data(app, checks):
+    dataset = h.dataset(checks["orgs"]["A"], conformity_blocks_publication="true", private=True)
+    upload(dataset, HEADER + GOOD_ROW.replace("velo", "trottinette"), schema_name=COUNTS)
+    run_jobs()
+    editor = _headers(checks, "admin_a")
+    form = app.get(f"/dataset/edit/{dataset['name']}", headers=editor).get_data(as_text=True)
+    assert 'name="conformity_blocks_publication"' in form
+    fields = {"title": dataset["title"], "name": dataset["name"], "notes": dataset["notes"],
+              "owner_org": dataset["owner_org"], "license_id": "lov2", "private": "False",
+              "conformity_blocks_publication": "true", "save": ""}
+    page = app.post(f"/dataset/edit/{dataset['name']}", headers=editor, data=fields)
+    text = page.get_data(as_text=True)
+    assert "ne peut pas être public tant que ces ressources ne sont pas conformes" in text
+    assert tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})["private"] is True
 
 
 def test_a_check_that_could_not_run_leaves_the_dataset_public(checks, ckan_config, monkeypatch,
