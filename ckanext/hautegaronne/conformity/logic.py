@@ -83,18 +83,19 @@ def schema_choice(key: tuple, data: dict, errors: dict, context: dict) -> Any:
     def text(value) -> str:  # a sibling refused by its own validators may be anything
         return value.strip() if isinstance(value, str) else ""
 
+    prefix = key[-1][:-len("name")]
     name = text(data.get(key))
-    sibling = lambda field: text(data.get(key[:-1] + (field,)))  # noqa: E731
-    if not name or sibling("schema_url") or not catalogue.schemas():
+    sibling = lambda field: text(data.get(key[:-1] + (prefix + field,)))  # noqa: E731
+    if not name or sibling("url") or not catalogue.schemas():
         return
     known = catalogue.versions_of(name)
-    version = sibling("schema_version")
+    version = sibling("version")
     if not known:
         errors[key].append(_(
             "This schema is not in the schema.data.gouv.fr catalogue: choose one in the list, "
             "or give the address of its Table Schema."))
     elif version and version not in known:
-        errors.setdefault(key[:-1] + ("schema_version",), []).append(_(
+        errors.setdefault(key[:-1] + (prefix + "version",), []).append(_(
             "This schema has no version {version}; its versions: {versions}.").format(
                 version=version, versions=", ".join(known)))
 
