@@ -29,6 +29,7 @@ setup(
             "hvd/*.csv",
             "hvd/*.md",
             "migration/**/*",
+            "conformity/packaged/**/*",
         ],
     },
     zip_safe=False,
