@@ -89,3 +89,13 @@ def test_an_api_client_is_held_to_the_same_rules(app, world, cached_catalogue): 
     dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": "comptages-api"})
     from ckanext.hautegaronne.conformity import reports
     assert reports.declared_schema({}, dataset)["version"] == "0.2.0"
+
+
+def test_a_schema_the_catalogue_lacks_stays_chosen_in_the_form(app, world,  # noqa: F811
+                                                               cached_catalogue):
+    dataset = h.dataset(world["orgs"]["A"], conforms_to_schema=[
+        {"name": "scdl/prenoms", "url": "https://example.org/prenoms/schema.json"}])
+    edit = app.get(f"/dataset/edit/{dataset['name']}",
+                   headers=_headers(world, "editor_a")).get_data(as_text=True)
+    assert re.search(r'<option value="scdl/prenoms"\s+selected', edit)
+    assert re.search(rf'<option value="{COUNTS}"', edit)
