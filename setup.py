@@ -30,6 +30,7 @@ setup(
             "hvd/*.csv",
             "hvd/*.md",
             "migration/**/*",
+            "conformity/packaged/**/*",
         ],
     },
     zip_safe=False,

@@ -40,6 +40,10 @@ $CKAN sysadmin add admin >>"$HG_LOG/ckan-admin.log" 2>&1 || true
 # Publishers of an older portal, typed commune, epci... become CKAN organizations (idempotent).
 $CKAN hautegaronne publishers migrate >"$HG_LOG/ckan-publishers-migrate.log" 2>&1 \
   || die "CKAN: migrating the publishers failed; see $HG_LOG/ckan-publishers-migrate.log"
+# The schema catalogue before the demo (its resources are checked against it): the live
+# one, else the copy shipped with the extension when schema.data.gouv.fr is unreachable.
+$CKAN hautegaronne schemas refresh --or-packaged >"$HG_LOG/ckan-schemas.log" 2>&1 \
+  || die "CKAN: caching the schema catalogue failed; see $HG_LOG/ckan-schemas.log"
 say "CKAN: demo content"
 $CKAN hautegaronne demo --admin admin >"$HG_LOG/ckan-demo.log" 2>&1 \
   || die "CKAN: loading the demo content failed; see $HG_LOG/ckan-demo.log"

@@ -98,14 +98,25 @@ def schemas() -> None:
 @schemas.command("refresh", short_help="Fetch and cache the schema catalogue")
 @click.option("--url", default=None, help="Catalogue address (default: "
               "ckanext.hautegaronne.conformity.catalogue_url, schema.data.gouv.fr's).")
-def schemas_refresh(url: str | None) -> None:
+@click.option("--or-packaged", is_flag=True, help="When the catalogue cannot be fetched and "
+              "none is cached yet, cache the catalogue shipped with the extension (offline "
+              "machines, the demo) instead of failing.")
+def schemas_refresh(url: str | None, or_packaged: bool) -> None:
     """Fetch the catalogue through the guarded transport and replace the cached copy; on
-    failure the cached copy stays and the command exits with status 1."""
+    failure the cached copy stays and the command exits with status 1 (with --or-packaged:
+    status 0 once a catalogue is cached, the shipped one if there was none)."""
     from .conformity import catalogue
 
     try:
         found = catalogue.refresh(url)
     except catalogue.CatalogueError as problem:
         click.echo(str(problem), err=True)
-        raise SystemExit(1)
+        if not or_packaged:
+            raise SystemExit(1)
+        if catalogue.seed_packaged():
+            click.echo(f"{len(catalogue.schemas())} Table Schemas shipped with the extension "
+                       f"cached in {catalogue.cache_dir()}")
+        else:
+            click.echo(f"The cached catalogue is kept ({len(catalogue.schemas())} Table Schemas)")
+        return
     click.echo(f"{len(found)} Table Schemas cached in {catalogue.cache_dir()}")

@@ -23,6 +23,8 @@ from ..harvest import fetch
 from ..harvest.messages import _  # stored and CLI texts: French whatever the process
 
 DEFAULT_URL = "https://schema.data.gouv.fr/schemas/schemas.json"
+# The offline copy shipped with the extension (see its README: provenance and licence).
+PACKAGED = Path(__file__).parent / "packaged"
 # A Table Schema is a list of fields; more than this is not a schema a file can follow.
 MAX_FIELDS = 1000
 
@@ -100,13 +102,41 @@ def refresh(url: Optional[str] = None) -> list[dict]:
     with it; on any problem the cache is left as it was and CatalogueError says why."""
     url = url or catalogue_url()
     schemas = parse(_json(_download(url), url))
+    _write_cache(url, schemas)
+    return schemas
+
+
+def _write_cache(source: str, schemas: list[dict]) -> None:
     target = _cache_file()
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as out:
-        json.dump({"source": url, "schemas": schemas}, out, ensure_ascii=False)
+        json.dump({"source": source, "schemas": schemas}, out, ensure_ascii=False)
     os.replace(tmp, target)
-    return schemas
+
+
+def packaged_schemas() -> list[dict]:
+    """The Table Schemas of the catalogue shipped with the extension."""
+    return parse(json.loads((PACKAGED / "catalogue.json").read_text(encoding="utf-8")))
+
+
+def seed_packaged() -> bool:
+    """Cache the shipped catalogue when no catalogue is cached (True when it did): the
+    forms and checks of an offline portal then offer the shipped schemas."""
+    if schemas():
+        return False
+    _write_cache("packaged", packaged_schemas())
+    return True
+
+
+def packaged_copy(url: str) -> Optional[Path]:
+    """The shipped Table Schema published at ``url``, or None."""
+    for entry in packaged_schemas():
+        for item in entry["versions"]:
+            if item["schema_url"] == url:
+                path = PACKAGED / "schemas" / entry["name"] / item["version_name"] / "schema.json"
+                return path if path.is_file() else None
+    return None
 
 
 def schemas() -> list[dict]:
@@ -149,8 +179,16 @@ def versions_of(name: str) -> list[str]:
 
 def load_table_schema(url: str) -> dict:
     """The Table Schema descriptor at ``url`` (guarded fetch), or CatalogueError in French:
-    unreachable, an error status, HTML, invalid JSON, not a Table Schema, too many fields."""
-    descriptor = _json(_download(url), url)
+    unreachable, an error status, HTML, invalid JSON, not a Table Schema, too many fields.
+    A schema the extension ships is read from its copy when its address cannot be fetched
+    (a published version does not change)."""
+    try:
+        descriptor = _json(_download(url), url)
+    except CatalogueError:
+        copy = packaged_copy(url)
+        if copy is None:
+            raise
+        descriptor = _json(copy.read_bytes(), url)
     fields = descriptor.get("fields") if isinstance(descriptor, dict) else None
     if not isinstance(fields, list) or not fields or \
             not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):

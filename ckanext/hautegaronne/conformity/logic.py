@@ -76,28 +76,53 @@ def _auth_show(context: dict, data_dict: dict) -> dict:
 
 
 def schema_choice(key: tuple, data: dict, errors: dict, context: dict) -> Any:
-    """A resource's schema: a name of the catalogue (unless a Table Schema address is
-    given), at one of its versions (empty: the latest)."""
+    """A declared schema: a name of the catalogue (unless a Table Schema address is
+    given), at one of its versions (empty: the latest). The same rule for a resource's
+    ``schema_name`` (siblings ``schema_version``, ``schema_url``) and a dataset's
+    ``conforms_to_schema`` entry's ``name`` (siblings ``version``, ``url``)."""
     def text(value) -> str:  # a sibling refused by its own validators may be anything
         return value.strip() if isinstance(value, str) else ""
 
+    prefix = key[-1][:-len("name")]
     name = text(data.get(key))
-    sibling = lambda field: text(data.get(key[:-1] + (field,)))  # noqa: E731
-    if not name or sibling("schema_url") or not catalogue.schemas():
+    sibling = lambda field: text(data.get(key[:-1] + (prefix + field,)))  # noqa: E731
+    if not name or sibling("url") or not catalogue.schemas():
         return
     known = catalogue.versions_of(name)
-    version = sibling("schema_version")
+    version = sibling("version")
     if not known:
         errors[key].append(_(
             "This schema is not in the schema.data.gouv.fr catalogue: choose one in the list, "
             "or give the address of its Table Schema."))
     elif version and version not in known:
-        errors.setdefault(key[:-1] + ("schema_version",), []).append(_(
+        errors.setdefault(key[:-1] + (prefix + "version",), []).append(_(
             "This schema has no version {version}; its versions: {versions}.").format(
                 version=version, versions=", ".join(known)))
 
 
 BLOCKING_STATUSES = ("not-conforming", "error", "unfinished")
+
+
+def _resources(data: dict) -> dict:
+    """The resources (id: name) the dataset will have: those in the data validated, and
+    its stored ones. CKAN's package_update validates only the resources that changed (an
+    unchanged one is copied as it is, and the dataset form sends none), so the data alone
+    misses them. A stored resource removed by the same update still counts: the publisher
+    removes it first, then publishes."""
+    found: dict = {}
+    for field, resource_id in data.items():
+        if len(field) == 3 and field[0] == "resources" and field[2] == "id" \
+                and isinstance(resource_id, str) and resource_id:
+            found[resource_id] = data.get(("resources", field[1], "name"))
+    dataset_id = data.get(("id",))
+    if isinstance(dataset_id, str) and dataset_id:
+        try:
+            stored = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
+        except tk.ObjectNotFound:  # a dataset being created
+            stored = {}
+        for resource in stored.get("resources") or []:
+            found.setdefault(resource["id"], resource.get("name"))
+    return found
 
 
 def blocks_publication(key: tuple, data: dict, errors: dict, context: dict) -> Any:
@@ -110,12 +135,10 @@ def blocks_publication(key: tuple, data: dict, errors: dict, context: dict) -> A
     if flag(data.get(key)) != "true" or flag(data.get(("private",))) in ("true", "1"):
         return
     failing = []
-    for field, resource_id in data.items():
-        if len(field) == 3 and field[0] == "resources" and field[2] == "id" \
-                and isinstance(resource_id, str) and resource_id:
-            found = reports.report(resource_id)
-            if found and found.get("status") in BLOCKING_STATUSES:
-                failing.append(data.get(("resources", field[1], "name")) or resource_id)
+    for resource_id, name in _resources(data).items():
+        found = reports.report(resource_id)
+        if found and found.get("status") in BLOCKING_STATUSES:
+            failing.append(name or resource_id)
     if failing:
         errors[key].append(_(
             "The dataset cannot be public while these resources do not conform to their "

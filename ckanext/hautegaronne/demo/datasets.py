@@ -55,9 +55,48 @@ def traffic_points(seed: int = 31, points: int = 60) -> list[dict]:
     return result
 
 
-def traffic_csv(points: list[dict]) -> bytes:
-    header = list(points[0])
-    return _csv(header, [[p[k] for k in header] for p in points])
+# The national schema the daily counts follow (its copy ships with the extension:
+# conformity/packaged), and the header that schema sets.
+# Its address is given too: a live catalogue that lists other versions still checks it.
+COUNTS_SCHEMA = {"name": "etalab/schema-comptage-mobilites-measure", "version": "0.2.3",
+                 "url": SCHEMAS + "schemas/etalab/schema-comptage-mobilites-measure/0.2.3/"
+                        "schema.json"}
+COUNTS_HEADER = ["channel_id", "counter_id", "start_datetime", "end_datetime", "count"]
+COUNT_DAYS = 7
+
+
+def traffic_counts(points: list[dict], seed: int = 32) -> list[list]:
+    """Daily counts of every point for the first week of June 2025 (both directions), as
+    the comptage des mobilités schema (measure file) sets them: a channel per point, its
+    counter, the day counted (ISO 8601, end excluded) and the vehicles counted."""
+    rng = random.Random(seed)
+    rows = []
+    for point in points:
+        for day in range(COUNT_DAYS):
+            weekend = day >= 5
+            count = round(point["tmja"] * rng.uniform(0.55, 0.75) if weekend
+                          else point["tmja"] * rng.uniform(0.95, 1.15))
+            rows.append([point["id_point"], f"{point['id_point']}-C1",
+                         f"2025-06-{2 + day:02d}T00:00:00Z", f"2025-06-{3 + day:02d}T00:00:00Z",
+                         count])
+    return rows
+
+
+def traffic_counts_csv(points: list[dict]) -> bytes:
+    return _csv(COUNTS_HEADER, traffic_counts(points))
+
+
+def bike_counts_to_correct_csv() -> bytes:
+    """A file typed by hand the French way, deliberately NOT conforming to the counts
+    schema, so that the demo shows a conformity report: dates written DD/MM/YYYY, a
+    decimal comma, a counter left empty."""
+    return _csv(COUNTS_HEADER, [
+        ["TM-VELO-01", "TM-VELO-01-C1", "2025-06-02T00:00:00Z", "2025-06-03T00:00:00Z", 1284],
+        ["TM-VELO-01", "TM-VELO-01-C1", "03/06/2025 00:00", "04/06/2025 00:00", 1317],
+        ["TM-VELO-02", "TM-VELO-02-C1", "2025-06-02T00:00:00Z", "2025-06-03T00:00:00Z", "842,5"],
+        ["TM-VELO-02", "", "2025-06-03T00:00:00Z", "2025-06-04T00:00:00Z", 901],
+        ["TM-VELO-03", "TM-VELO-03-C1", "2025-06-02T00:00:00Z", "2025-06-03T00:00:00Z", 356],
+    ])
 
 
 def traffic_geojson(points: list[dict]) -> bytes:
@@ -102,9 +141,12 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
                 "mètres depuis le PR).\n\n"
                 "Les points sont **permanents** (une centaine de stations relevées en continu), "
                 "**tournants** (relevés tous les deux ans) ou **exceptionnels** (campagnes "
-                "ponctuelles). Colonnes : `id_point`, `route`, `pr`, `abscisse`, `statut`, "
-                "`annee`, `tmja` (véhicules par jour), `part_pl` (% de poids lourds), "
-                "`longitude`, `latitude` (WGS84). La ressource GeoJSON contient les mêmes points."
+                "ponctuelles). La ressource GeoJSON décrit les points : `id_point`, `route`, "
+                "`pr`, `abscisse`, `statut`, `annee`, `tmja` (véhicules par jour), `part_pl` "
+                "(% de poids lourds), position en WGS84. La ressource CSV donne les comptages "
+                "journaliers de la première semaine de juin 2025 au format du schéma national "
+                "« Comptage des mobilités » (fichier measure, version 0.2.3) : `channel_id` "
+                "(le point), `counter_id`, `start_datetime`, `end_datetime`, `count`."
                 + GENERATED),
             "tag_string": "trafic,routes,mobilité,poids lourds,comptages",
             "license_id": "lov2",
@@ -116,11 +158,10 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             "identifier": "comptages-routiers@data.haute-garonne.fr",
             # High-value dataset (Regulation 2023/138): Mobility, transport networks.
             "hvd_category": HVD + "c_4b74ea13",
-            "conforms_to_schema": [{"name": "etalab/schema-comptage-mobilites",
-                                    "url": SCHEMAS + "etalab/schema-comptage-mobilites/"}],
+            "conforms_to_schema": [dict(COUNTS_SCHEMA)],
         }, [
             _csv_resource("Comptages 2025 (CSV)", "comptages-routiers-2025.csv",
-                          traffic_csv(points)),
+                          traffic_counts_csv(points)),
             _resource("Points de comptage 2025 (GeoJSON)", "comptages-routiers-2025.geojson",
                       traffic_geojson(points), "GeoJSON", "application/geo+json",
                       "Les mêmes points de comptage, en GeoJSON (WGS84)."),
@@ -213,7 +254,13 @@ def datasets() -> list[tuple[dict, dict, list[dict]]]:
             ["id_local", "nom_loc", "ame_d", "longueur_m"],
             _rows(6, 40, lambda r, i: [f"TM-{i + 1}", f"Voie {i + 1}",
                                        r.choice(["PISTE CYCLABLE", "BANDE CYCLABLE", "VOIE VERTE"]),
-                                       r.randint(50, 3000)])))]),
+                                       r.randint(50, 3000)]))),
+           {**_csv_resource("Comptages vélo à corriger (CSV)", "comptages-velo-a-corriger.csv",
+                            bike_counts_to_correct_csv()),
+            "description": "Relevé saisi à la main, volontairement NON conforme au schéma "
+                           "« Comptage des mobilités » (dates JJ/MM/AAAA, virgule décimale, "
+                           "compteur manquant) : la démonstration du rapport de conformité.",
+            **{f"schema_{key}": value for key, value in COUNTS_SCHEMA.items()}}]),
         ({"territory": "31458"}, {
             "name": "roques-deliberations",
             "title": "Délibérations du conseil municipal de Roques",

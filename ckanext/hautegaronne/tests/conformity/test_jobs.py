@@ -156,7 +156,7 @@ def test_reports_of_a_private_dataset_are_for_its_members(app, checks):
     assert member.json["result"]["status"] == "pending"
 
 
-def test_a_dataset_that_publishes_conforming_data_only(checks):
+def test_a_dataset_that_publishes_conforming_data_only(app, checks):
     dataset = h.dataset(checks["orgs"]["A"], conformity_blocks_publication="true")
     assert dataset["private"] is False
     bad = upload(dataset, HEADER + GOOD_ROW.replace("velo", "trottinette"), schema_name=COUNTS)
@@ -164,8 +164,35 @@ def test_a_dataset_that_publishes_conforming_data_only(checks):
     shown = tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})
     assert shown["private"] is True, log[-3000:]
     assert "a été rendu privé" in reports.report(bad["id"])["message"]
-    # Not verified: the validator meant to refuse making it public again
-    # (logic.blocks_publication) did not refuse in this test; see the branch's report.
+    # making it public again is refused while the resource does not conform (the API)...
+    admin = _headers(checks, "admin_a")
+    refused = app.post("/api/action/package_patch", headers=admin, expect_errors=True,
+                       json={"id": dataset["id"], "private": False})
+    assert refused.status_code == 409
+    assert refused.json["error"]["conformity_blocks_publication"] == [
+        "Le jeu de données ne peut pas être public tant que ces ressources ne sont pas "
+        "conformes à leur schéma : Comptages. Corrigez-les, ou rendez le jeu de données privé."]
+    assert tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})["private"]
+    # ... and turning the choice off is what makes it public while the data is fixed
+    app.post("/api/action/package_patch", headers=admin, json={
+        "id": dataset["id"], "private": False, "conformity_blocks_publication": "false"})
+    assert tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})["private"] is False
+
+
+def test_the_dataset_form_refuses_to_publish_non_conforming_data(app, checks):
+    dataset = h.dataset(checks["orgs"]["A"], conformity_blocks_publication="true", private=True)
+    upload(dataset, HEADER + GOOD_ROW.replace("velo", "trottinette"), schema_name=COUNTS)
+    run_jobs()
+    editor = _headers(checks, "admin_a")
+    form = app.get(f"/dataset/edit/{dataset['name']}", headers=editor).get_data(as_text=True)
+    assert 'name="conformity_blocks_publication"' in form
+    fields = {"title": dataset["title"], "name": dataset["name"], "notes": dataset["notes"],
+              "owner_org": dataset["owner_org"], "license_id": "lov2", "private": "False",
+              "conformity_blocks_publication": "true", "save": ""}
+    page = app.post(f"/dataset/edit/{dataset['name']}", headers=editor, data=fields)
+    text = page.get_data(as_text=True)
+    assert "ne peut pas être public tant que ces ressources ne sont pas conformes" in text
+    assert tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})["private"] is True
 
 
 def test_a_check_that_could_not_run_leaves_the_dataset_public(checks, ckan_config, monkeypatch,
@@ -180,3 +207,75 @@ def test_a_check_that_could_not_run_leaves_the_dataset_public(checks, ckan_confi
     assert reports.report(bad["id"])["status"] == "error"
     shown = tk.get_action("package_show")(h.site_context(), {"id": dataset["id"]})
     assert shown["private"] is False
+
+
+def test_a_check_that_exceeds_the_configured_seconds_stops_and_says_where(checks, ckan_config,
+                                                                         monkeypatch):
+    dataset = h.dataset(checks["orgs"]["A"])
+    resource = upload(dataset, HEADER + GOOD_ROW * 2500, schema_name=COUNTS)
+    # every check lasts more than 0 seconds: it stops at its first look at the clock
+    monkeypatch.setitem(ckan_config, "ckanext.hautegaronne.conformity.max_seconds", "0")
+    reports.run_check(resource["id"])  # the job's function, in this process
+    report = reports.report(resource["id"])
+    assert (report["status"], report["rows"], report["error_count"]) == ("unfinished", 1000, 0)
+    assert report["stopped"] == {"row": 1001,
+                                 "reason": "la vérification s'arrête après 0 secondes"}
+    # the limit is the configured one: with the default the same file is checked to its end
+    monkeypatch.setitem(ckan_config, "ckanext.hautegaronne.conformity.max_seconds", "300")
+    reports.run_check(resource["id"])
+    assert reports.report(resource["id"])["status"] == "conforming"
+    assert reports.report(resource["id"])["rows"] == 2500
+
+
+def test_a_linked_file_is_fetched_through_the_address_guard(checks, cached_catalogue):
+    dataset = h.dataset(checks["orgs"]["A"])
+    linked = tk.get_action("resource_create")(h.site_context(), {
+        "package_id": dataset["id"], "name": "Comptages en lien", "format": "CSV",
+        "schema_name": COUNTS,
+        "url": cached_catalogue.serve("/donnees/comptages.csv", HEADER + GOOD_ROW * 3,
+                                      "text/csv; charset=utf-8")})
+    wrong = tk.get_action("resource_create")(h.site_context(), {
+        "package_id": dataset["id"], "name": "Comptages faux en lien", "format": "CSV",
+        "schema_name": COUNTS,
+        "url": cached_catalogue.serve("/donnees/faux.csv", HEADER + GOOD_ROW.replace("42", "x"),
+                                      "text/csv; charset=utf-8")})
+    # a private network address (not the loopback this test's configuration allows) is
+    # refused when the link is saved...
+    with pytest.raises(tk.ValidationError, match="appartient à cette machine ou à un réseau"):
+        tk.get_action("resource_create")(h.site_context(), {
+            "package_id": dataset["id"], "name": "Comptages internes", "format": "CSV",
+            "schema_name": COUNTS, "url": "http://10.20.30.40/comptages.csv"})
+    # ... and by the check's fetch, at every hop: a link that redirects there
+    private = tk.get_action("resource_create")(h.site_context(), {
+        "package_id": dataset["id"], "name": "Comptages redirigés", "format": "CSV",
+        "schema_name": COUNTS, "url": cached_catalogue.serve(
+            "/donnees/ailleurs.csv", "", "text/csv", status=302,
+            headers={"Location": "http://10.20.30.40/comptages.csv"})})
+    run_jobs()
+    assert cached_catalogue.hits.get("/donnees/comptages.csv")
+    report = reports.report(linked["id"])
+    assert (report["status"], report["rows"]) == ("conforming", 3)
+    report = reports.report(wrong["id"])
+    assert (report["status"], report["errors"][0]["cell"]) == ("not-conforming", "x")
+    report = reports.report(private["id"])
+    assert report["status"] == "error"
+    assert report["message"].startswith("Le fichier n'a pas pu être lu : L'adresse 10.20.30.40")
+    assert "réseau privé" in report["message"]
+
+
+def test_an_xlsx_upload_is_checked(checks):
+    from .test_validate import xlsx_bytes
+
+    dataset = h.dataset(checks["orgs"]["A"])
+    sheets = {}
+    for name, rows in (("bon", [GOOD_ROW]), ("faux", [GOOD_ROW.replace("42", "-3")])):
+        sheets[name] = tk.get_action("resource_create")(h.site_context(), {
+            "package_id": dataset["id"], "name": f"Comptages {name}", "format": "XLSX",
+            "url": f"{name}.xlsx", "schema_name": COUNTS, "upload": FileStorage(
+                io.BytesIO(xlsx_bytes(HEADER, rows)), filename=f"{name}.xlsx",
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    run_jobs()
+    assert reports.report(sheets["bon"]["id"])["status"] == "conforming"
+    report = reports.report(sheets["faux"]["id"])
+    assert report["status"] == "not-conforming"
+    assert (report["errors"][0]["row"], report["errors"][0]["column"]) == (2, "comptage")

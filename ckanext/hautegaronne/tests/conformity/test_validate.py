@@ -18,6 +18,31 @@ HEADER = "id_site,nom_site,date_heure,mode,sens,comptage,lat,lon\n"
 GOOD_ROW = "S1,Pont Neuf,2025-06-01T08:00:00,velo,entrant,42,43.6,1.44\n"
 
 
+def xlsx_bytes(header: str, rows: list[str]) -> bytes:
+    """A real XLSX workbook (openpyxl) of the CSV lines given, typed as a spreadsheet
+    holds them: numbers as numbers, the rest as text."""
+    import io
+
+    from openpyxl import Workbook
+
+    def cell(text: str):
+        for kind in (int, float):
+            try:
+                return kind(text)
+            except ValueError:
+                pass
+        return text
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(header.strip().split(","))
+    for row in rows:
+        sheet.append([cell(value) for value in row.strip().split(",")])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def check(tmp_path, text: str, schema=COUNTS, fmt="CSV", encoding="utf-8", **limits):
     path = tmp_path / "data.csv"
     path.write_bytes(text.encode(encoding))
@@ -106,3 +131,26 @@ def test_a_file_that_is_not_a_table(tmp_path):
                                     max_errors=10)
     assert report["status"] == "not-conforming"
     assert report["errors"][0]["fix"].startswith("Vérifiez le format")
+
+
+def _xlsx(tmp_path, rows: list[str]) -> dict:
+    path = tmp_path / "comptages.xlsx"
+    path.write_bytes(xlsx_bytes(HEADER, rows))
+    return validate.validate_file(str(path), "XLSX", COUNTS, max_rows=1000, max_seconds=60,
+                                  max_errors=100)
+
+
+def test_a_conforming_xlsx_workbook(tmp_path):
+    report = _xlsx(tmp_path, [GOOD_ROW] * 3)
+    assert (report["status"], report["rows"], report["error_count"]) == ("conforming", 3, 0)
+
+
+def test_a_non_conforming_xlsx_workbook(tmp_path):
+    report = _xlsx(tmp_path, [GOOD_ROW, GOOD_ROW.replace("velo", "trottinette"),
+                              GOOD_ROW.replace("42", "beaucoup")])
+    assert (report["status"], report["rows"], report["error_count"]) == ("not-conforming", 3, 2)
+    enum, kind = report["errors"]
+    assert (enum["row"], enum["column"], enum["cell"]) == (3, "mode", "trottinette")
+    assert enum["expected"] == "une des valeurs : velo, pieton, voiture, poids lourd"
+    assert (kind["row"], kind["column"], kind["cell"]) == (4, "comptage", "beaucoup")
+    assert kind["expected"] == "un nombre entier (ex. 42)"

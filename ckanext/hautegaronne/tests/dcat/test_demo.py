@@ -32,22 +32,24 @@ def test_every_demo_publisher_has_a_complete_dataset():
 
     road = tk.get_action("package_show")({}, {"id": "comptages-routiers-haute-garonne"})
     assert road["license_id"] == "lov2"
-    assert road["conforms_to_schema"][0]["name"] == "etalab/schema-comptage-mobilites"
+    assert road["conforms_to_schema"][0]["name"] == "etalab/schema-comptage-mobilites-measure"
     assert road["identifier"] == "comptages-routiers@data.haute-garonne.fr"
     assert road["spatial_coverage"][0]["uri"] == "http://id.insee.fr/geo/departement/31"
     assert {r["format"] for r in road["resources"]} == {"CSV", "GeoJSON"}
 
 
-def test_road_counts_geojson_has_the_csv_points():
+def test_road_counts_csv_counts_the_geojson_points():
     points = demo_datasets.traffic_points()
-    rows = list(csv.DictReader(io.StringIO(demo_datasets.traffic_csv(points).decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(
+        demo_datasets.traffic_counts_csv(points).decode("utf-8"))))
     features = json.loads(demo_datasets.traffic_geojson(points))["features"]
-    assert len(rows) == len(features) == 60
-    assert {r["statut"] for r in rows} == {"permanent", "tournant", "exceptionnel"}
-    for row, feature in zip(rows, features):
-        assert feature["properties"]["id_point"] == row["id_point"]
-        assert feature["geometry"]["coordinates"] == [float(row["longitude"]),
-                                                     float(row["latitude"])]
+    assert len(features) == 60 and len(rows) == 60 * demo_datasets.COUNT_DAYS
+    assert {f["properties"]["statut"] for f in features} == {"permanent", "tournant",
+                                                            "exceptionnel"}
+    assert list(rows[0]) == demo_datasets.COUNTS_HEADER
+    assert {r["channel_id"] for r in rows} == {f["properties"]["id_point"] for f in features}
+    for point, feature in zip(points, features):
+        assert feature["geometry"]["coordinates"] == [point["longitude"], point["latitude"]]
 
 
 @pytest.mark.usefixtures("clean_all")
