@@ -38,7 +38,7 @@ indexed in Solr by CKAN); ``--processes N`` creates them in N worker processes (
 ordinary client of the actions, on the same database and Solr core), which 10,000 datasets
 need; ``--keep-data`` reuses the catalog an earlier run built (no reset). The output says
 which of the two the figures were measured on. Issue 13's size: ``--territory --datasets
-10000 --processes 4`` (then ``--keep-data`` for further runs on the same scratch database).
+10000 --processes 6`` (then ``--keep-data`` for further runs on the same scratch database).
 A page answered with another status than 200, or a server that does not start, prints why
 and exits non-zero instead of printing ratios.
 
