@@ -102,7 +102,7 @@ def test_the_public_filters_the_road_counts_and_sees_them_on_maps(page, road_cou
     markers = frame.locator(".leaflet-marker-icon")
     markers.first.wait_for()
     assert markers.count() == count
-    assert f"{count} objets" in frame.locator(".hg-map-status").inner_text()
+    assert f"Objets sur la carte : {count} " in frame.locator(".hg-map-status").inner_text()
     violations = _axe_with_frames(page)
     assert violations == [], describe(violations)
     screenshots(page, "road-counts-table-map")

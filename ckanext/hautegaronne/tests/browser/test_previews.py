@@ -108,7 +108,7 @@ def test_the_map_preview_shows_the_points(strict_page, live_portal):
     messages = _watch(page)
     open_page(page, f"{live_portal}/dataset/{dataset['name']}/resource/{resource['id']}"
                     f"/view/{view['id']}")
-    page.locator("#map.leaflet-container").wait_for()
+    page.locator(".hg-map.leaflet-container").wait_for()
     markers = page.locator(".leaflet-marker-icon")
     markers.first.wait_for()
     assert markers.count() >= 2

@@ -7,6 +7,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from ckanext.hautegaronne.previews import charts
+
 from ..publishers import helpers as h
 
 ROWS = [{"route": "RD820", "tmja": 15200}, {"route": "RD817", "tmja": 9800},
@@ -34,6 +36,13 @@ def test_a_publisher_adds_a_bar_chart(app, table):
     offered = {name: title for name, title, _icon in tk.h.get_allowed_view_types(
         resource, tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]}))}
     assert offered.get("hautegaronne_chart") == "Graphique en barres", offered
+    # its form offers the table's columns, the numeric ones for the value
+    form = tk.render("hautegaronne/views/chart_form.html", dict(
+        charts.variables({"resource": resource}), data={}, errors={}))
+    assert "Valeur (colonne numérique)" in form
+    value_select = form[form.index('name="value_column"'):]
+    value_select = value_select[:value_select.index("</select>")]
+    assert '<option value="tmja"' in value_select and 'value="route"' not in value_select
     view = tk.get_action("resource_view_create")(
         {"user": editor["name"]},
         {"resource_id": resource["id"], "view_type": "hautegaronne_chart",

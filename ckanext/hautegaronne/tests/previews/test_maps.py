@@ -27,8 +27,8 @@ def _table(dataset: dict, fields: list[dict], records: list[dict]) -> dict:
         {"package_id": dataset["id"], "name": "Table", "format": "CSV",
          "url": "https://data.example.org/table.csv"})
     tk.get_action("datastore_create")(
-        {"ignore_auth": True, "user": h.site_context()["user"]}, {"resource_id": resource["id"], "force": True,
-                                "fields": fields, "records": records})
+        {"ignore_auth": True, "user": h.site_context()["user"]},
+        {"resource_id": resource["id"], "force": True, "fields": fields, "records": records})
     resource = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource["id"]})
     tk.get_action("resource_create_default_resource_views")(
         {"ignore_auth": True, "user": h.site_context()["user"]},
