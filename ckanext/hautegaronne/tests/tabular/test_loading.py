@@ -66,7 +66,7 @@ def _the_data_api_is_documented_on_the_resource_page(publisher, resource):
     info = html.unescape(requests.get(f"{url}/datastore/api_info/{resource['id']}", timeout=60).text)
     # the portal's own box (tests/tabular/test_data_api.py runs its examples)
     assert "API de données" in info and "aucun compte ni jeton" in info
-    assert f"'resource_id={resource['id']}'" in info  # curl, ready to copy
+    assert f"--data-urlencode resource_id={resource['id']}" in info  # curl, ready to copy
     assert "import requests" in info and "Véhicules/jour" in info  # Python, real columns
 
 
