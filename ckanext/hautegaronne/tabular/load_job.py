@@ -286,6 +286,13 @@ def load_file(path: str, resource: dict, job_input: dict, logger: logging.Logger
             fields = None
     loader.calculate_record_count(resource_id=resource["id"], logger=logger)
     clock("row count (ANALYZE)")
+    full_text_pending = staged
+    if staged and not full_text_now and _rows_at_most(resource["id"], _inline_full_text_rows()):
+        # a small table's full text takes seconds: done before publication, so that no
+        # search of it is ever refused
+        full_text.fill(resource["id"], load_id, fields, timings)
+        full_text_pending = False
+        clock("full text (within the load: small table)")
     _report(job_input, "running_but_viewable", typed=typed)
     if fields is not None and not staged:
         loader.create_column_indexes(fields=fields, resource_id=resource["id"],
@@ -296,12 +303,29 @@ def load_file(path: str, resource: dict, job_input: dict, logger: logging.Logger
                                      "datastore_contains_all_records_of_source_file": True})
     _report(job_input, "complete", typed=True)
     clock("publication (status, views, search index)")
-    if staged:
+    if full_text_pending:
         logger.info("Table published; its full text is filled by a background job")
         if full_text_now:
             full_text.fill(resource["id"], load_id, fields, timings)
         else:
             full_text.enqueue(resource["id"], load_id, fields)
+
+
+def _inline_full_text_rows() -> int:
+    return tk.config.get("ckanext.hautegaronne.datastore.full_text_inline_rows")
+
+
+def _rows_at_most(resource_id: str, limit: int) -> bool:
+    """Whether the table holds at most ``limit`` rows (counts no further than limit + 1)."""
+    import sqlalchemy as sa
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    table = '"' + resource_id.replace('"', '""') + '"'
+    with get_write_engine().connect() as connection:
+        rows = connection.execute(sa.text(
+            f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT :limit) AS head"),
+            {"limit": limit + 1}).scalar()
+    return rows <= limit
 
 
 class _Clock:

@@ -69,6 +69,8 @@ def _full_text_indexes(resource_id: str) -> list[str]:
         ), {"t": resource_id}).scalars().all()
 
 
+# a large table's staged load (every table is "large" at a limit of 0)
+@pytest.mark.ckan_config("ckanext.hautegaronne.datastore.full_text_inline_rows", 0)
 def test_the_table_is_readable_before_its_full_text_which_then_is_ckans(app, publisher, tmp_path):
     resource_id = publisher["resource"]["id"]
     fields = _load(publisher["resource"], tmp_path, "load-1")
@@ -104,6 +106,8 @@ def test_the_table_is_readable_before_its_full_text_which_then_is_ckans(app, pub
     assert "prête" in status["full_text"]["message"], status
 
 
+# a large table's staged load (every table is "large" at a limit of 0)
+@pytest.mark.ckan_config("ckanext.hautegaronne.datastore.full_text_inline_rows", 0)
 def test_a_failed_full_text_leaves_the_table_readable_and_says_so(app, publisher, tmp_path):
     resource_id = publisher["resource"]["id"]
     fields = _load(publisher["resource"], tmp_path, "load-1")
@@ -123,6 +127,8 @@ def test_a_failed_full_text_leaves_the_table_readable_and_says_so(app, publisher
     assert "chargez à nouveau le fichier" in status["full_text"]["message"], status
 
 
+# a large table's staged load (every table is "large" at a limit of 0)
+@pytest.mark.ckan_config("ckanext.hautegaronne.datastore.full_text_inline_rows", 0)
 def test_a_reload_replaces_the_stage_of_the_previous_load(app, publisher, tmp_path):
     resource_id = publisher["resource"]["id"]
     fields = _load(publisher["resource"], tmp_path, "load-1")
@@ -134,6 +140,18 @@ def test_a_reload_replaces_the_stage_of_the_previous_load(app, publisher, tmp_pa
     assert full_text.fill(resource_id, "load-2", fields) is True
     found = _search(app, resource_id=resource_id, q="route")
     assert found["success"] and found["result"]["total"] == 1
+    assert _rows_unlike_ckan(resource_id) == 0
+
+
+def test_a_small_table_is_searchable_as_soon_as_it_is_published(app, publisher, tmp_path):
+    # under the inline limit (default 200,000 rows) the full text is filled within the load:
+    # the first search after publication is answered, never refused
+    resource_id = publisher["resource"]["id"]
+    _load(publisher["resource"], tmp_path, "load-1")
+    found = _search(app, resource_id=resource_id, q="routes")
+    assert found["success"], found
+    assert [r["Commune"] for r in found["result"]["records"]] == ["Bagnères-de-Luchon"]
+    assert full_text.state(resource_id)["state"] == "complete"
     assert _rows_unlike_ckan(resource_id) == 0
 
 
