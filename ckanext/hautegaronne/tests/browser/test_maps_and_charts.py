@@ -4,6 +4,8 @@ on the resource pages with their views, screenshots at 1280 and 390 px), and a G
 property holding HTML shown as text in the map's popup."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -42,25 +44,65 @@ def _axe_with_frames(page) -> list[dict]:
         "resultTypes: ['violations']})", WCAG_TAGS)["violations"]
 
 
+def _points_csv(points: list[dict]) -> bytes:
+    """The demo's counting points as a table with latitude/longitude columns (how a
+    spreadsheet user would publish them): the portal maps such a table too."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(list(points[0]))
+    writer.writerows([list(p.values()) for p in points])
+    return out.getvalue().encode("utf-8")
+
+
 @pytest.fixture
 def road_counts(loading_portal):
-    """The demo road-count dataset (its CSV and GeoJSON, demo/datasets.py) published by
-    the département's roads service, the CSV loaded by the worker."""
+    """The demo road-count dataset (demo/datasets.py: its daily counts CSV, its points in
+    GeoJSON) published by the département's roads service, plus the points as a CSV table;
+    the CSV files loaded by the worker."""
     org = h.onboard("31555")
     editor = h.member(org, "editor")
     token = h.token(editor)
     points = demo.traffic_points()
     dataset = h.dataset(org, name="comptages-routiers-haute-garonne", resources=[],
                         title="Comptages routiers sur les routes départementales")
-    table = _upload(loading_portal, token, dataset["id"], "Comptages 2025 (CSV)",
-                    "comptages-routiers-2025.csv", demo.traffic_csv(points), "CSV")
-    status = loading.wait_for_load(loading_portal, token, table["id"])
-    assert status["status"] == "complete", status
+    counts = _upload(loading_portal, token, dataset["id"], "Comptages 2025 (CSV)",
+                     "comptages-routiers-2025.csv", demo.traffic_counts_csv(points), "CSV")
+    table = _upload(loading_portal, token, dataset["id"], "Points de comptage 2025 (CSV)",
+                    "points-de-comptage-2025.csv", _points_csv(points), "CSV")
+    for resource in (counts, table):
+        status = loading.wait_for_load(loading_portal, token, resource["id"])
+        assert status["status"] == "complete", status
     geojson = _upload(loading_portal, token, dataset["id"], "Points de comptage 2025 (GeoJSON)",
                       "comptages-routiers-2025.geojson", demo.traffic_geojson(points),
                       "GeoJSON")
-    return {"url": loading_portal, "dataset": dataset, "table": table, "geojson": geojson,
-            "points": points}
+    return {"url": loading_portal, "dataset": dataset, "counts": counts, "table": table,
+            "geojson": geojson, "points": points}
+
+
+def test_the_public_filters_the_daily_counts_of_one_point(page, road_counts):
+    url, dataset = road_counts["url"], road_counts["dataset"]
+    point = road_counts["points"][0]["id_point"]
+    expected = sum(1 for row in demo.traffic_counts(road_counts["points"]) if row[0] == point)
+    open_page(page, f"{url}/dataset/{dataset['name']}")
+    with page.expect_navigation():
+        page.get_by_role("link", name="Comptages 2025 (CSV)").first.click()
+    page.wait_for_load_state("networkidle")
+    table = page.frame_locator("iframe").first
+    rows = table.locator("table#dtprv tbody tr")
+    rows.first.wait_for()
+    before = rows.count()
+    assert before > expected > 0
+    search = table.locator("#dtprv_filter input[type=search]")
+    search.click()
+    search.press_sequentially(point)  # one counting point's channel
+    search.press("Enter")
+    page.wait_for_function("""n => { const f = document.querySelector('iframe');
+        return f && f.contentDocument.querySelectorAll('table#dtprv tbody tr').length === n; }""",
+                           arg=expected)
+    assert all(point in text for text in rows.all_inner_texts())
+    violations = _axe_with_frames(page)
+    assert violations == [], describe(violations)
+    screenshots(page, "road-counts-daily-table")
 
 
 def test_the_public_filters_the_road_counts_and_sees_them_on_maps(page, road_counts):
@@ -68,7 +110,7 @@ def test_the_public_filters_the_road_counts_and_sees_them_on_maps(page, road_cou
     count = len(road_counts["points"])
     open_page(page, f"{url}/dataset/{dataset['name']}")
     with page.expect_navigation():
-        page.get_by_role("link", name="Comptages 2025 (CSV)").first.click()
+        page.get_by_role("link", name="Points de comptage 2025 (CSV)").first.click()
     page.wait_for_load_state("networkidle")
     assert f"/resource/{road_counts['table']['id']}" in page.url
 
