@@ -46,11 +46,12 @@ def _token(user: dict) -> str:
 
 
 def _upload(base_url: str, token: str, dataset_id: str, name: str, content: bytes,
-            content_type: str) -> dict:
-    """resource_create through the portal's API, as the editor's script would."""
+            content_type: str, fmt: str = "") -> dict:
+    """resource_create through the portal's API, as the editor's script would (a file
+    whose extension is no listed format needs one declared: the attacker picks any)."""
     response = requests.post(
         base_url + "/api/3/action/resource_create", headers={"Authorization": token},
-        data={"package_id": dataset_id, "name": name, "url": name},
+        data={"package_id": dataset_id, "name": name, "url": name, "format": fmt},
         files={"upload": (name, content, content_type)}, timeout=60)
     assert response.status_code == 200, response.text
     return response.json()["result"]
@@ -75,7 +76,7 @@ def test_an_uploaded_page_and_script_never_run_in_the_portals_origin(strict_cont
 
     token = _token(editor_a)
     script = _upload(live_portal, token, dataset_a["id"], "outil.js",
-                     (ATTACK % dataset_b["id"]).encode(), "text/javascript")
+                     (ATTACK % dataset_b["id"]).encode(), "text/javascript", fmt="TXT")
     script_path = script["url"].split("://", 1)[1].split("/", 1)[1]
     page_html = (f'<!DOCTYPE html><html lang="fr"><head><title>Rapport</title>'
                  f'<script src="/{script_path}"></script></head>'

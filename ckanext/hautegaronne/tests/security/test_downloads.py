@@ -54,6 +54,9 @@ def _upload(dataset: dict, name: str, content: bytes, mimetype) -> dict:
               "upload": FileStorage(io.BytesIO(content), filename=name)}
     if mimetype:
         fields["mimetype"] = mimetype
+    if name.endswith(".js"):
+        # no listed format has this extension: the uploader declares one, any one
+        fields["format"] = "TXT"
     return tk.get_action("resource_create")(data.site_context(), fields)
 
 
