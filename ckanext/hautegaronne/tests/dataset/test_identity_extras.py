@@ -56,3 +56,41 @@ def test_what_package_show_gives_goes_back_unchanged(publishers):
     updated = tk.get_action("package_update")(_as(publishers["editor"]), shown)
     assert updated["title"] == "Comptages routiers (mis à jour)"
     assert {e["key"]: e["value"] for e in updated["extras"]}["uri"] == "https://data.toulouse.fr/d/1"
+
+
+def test_a_publisher_cannot_write_a_distributions_dcat_fields(app, publishers):
+    # the outside attack: its own resource given another publisher's distribution URI,
+    # javascript: access and download URLs, a date that is none, a literal conformsTo
+    theirs = tk.get_action("resource_create")({"ignore_auth": True}, {
+        "package_id": publishers["theirs"]["id"], "name": "Comptages", "format": "CSV",
+        "url": "https://example.org/comptages.csv"})
+    own = tk.get_action("resource_create")({"ignore_auth": True}, {
+        "package_id": publishers["harvested"]["id"], "name": "Les nôtres", "format": "CSV",
+        "url": "https://example.org/notres.csv"})
+    other_uri = tk.url_for("resource.read", id=publishers["theirs"]["id"],
+                           resource_id=theirs["id"], _external=True)
+    headers = {"Authorization": h.token(publishers["editor"])}
+    for key, value in (("uri", other_uri), ("access_url", "javascript:alert(1)"),
+                       ("download_url", "http://javascript%3Aalert(1)"),
+                       ("issued", "not a date"), ("conforms_to", '["not a uri <>"]'),
+                       ("access_services", [{"uri": "http://127.0.0.1/catalog"}])):
+        answer = app.post("/api/action/resource_patch", headers=headers, expect_errors=True,
+                          json={"id": own["id"], key: value})
+        assert answer.status_code == 409, (key, answer.get_data(as_text=True))
+        assert "sont ceux du portail" in answer.json["error"]["resources"][0], key
+    stored = tk.get_action("resource_show")({"ignore_auth": True}, {"id": own["id"]})
+    assert not any(stored.get(key) for key in ("uri", "access_url", "download_url", "issued"))
+
+
+def test_a_harvested_distribution_goes_back_unchanged(publishers):
+    # the harvester (the portal) wrote the distribution's URI and access URL: a publisher's
+    # edit of the resource keeps them
+    resource = tk.get_action("resource_create")({"ignore_auth": True}, {
+        "package_id": publishers["harvested"]["id"], "name": "Source", "format": "CSV",
+        "url": "https://data.toulouse.fr/d/1/source.csv",
+        "uri": "https://data.toulouse.fr/d/1/distribution/1",
+        "access_url": "https://data.toulouse.fr/d/1"})
+    updated = tk.get_action("resource_patch")(_as(publishers["editor"]), {
+        "id": resource["id"], "description": "Mise à jour"})
+    assert updated["uri"] == "https://data.toulouse.fr/d/1/distribution/1"
+    assert updated["description"] == "Mise à jour"
