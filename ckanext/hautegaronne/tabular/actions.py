@@ -68,6 +68,19 @@ def datastore_search(original_action, context: dict, data_dict: dict) -> Any:
     return original_action(context, data_dict)
 
 
+@tk.chained_action
+def resource_view_update(original_action, context: dict, data_dict: dict) -> Any:
+    # CKAN asks for the right to update the resource named in the call, not the one the
+    # view is on: an outside attack moved another publisher's view onto its own resource,
+    # then deleted it. A view stays on its resource (whose rights then apply).
+    view_id = data_dict.get("id")
+    view = model.ResourceView.get(view_id) if isinstance(view_id, str) and view_id else None
+    if view is not None and data_dict.get("resource_id") not in (None, view.resource_id):
+        raise tk.ValidationError({"resource_id": [_(
+            "A view stays on its resource: create a view on the other resource instead.")]})
+    return original_action(context, data_dict)
+
+
 def get_actions() -> dict:
     from . import load_job
 
@@ -75,6 +88,7 @@ def get_actions() -> dict:
 
     actions = {"datastore_create": datastore_create, "datastore_search": datastore_search,
                "xloader_submit": load_job.xloader_submit,
+               "resource_view_update": resource_view_update,
                **task_status.get_actions()}
     # CKAN registers datastore_search_sql only where SQL search is enabled: nothing to chain
     # otherwise (an installation may keep it off)

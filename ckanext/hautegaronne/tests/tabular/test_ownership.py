@@ -129,3 +129,34 @@ def test_an_alias_never_takes_another_publishers_resource(app, data_world):
         "resource_id": attacker, "force": True, "fields": FIELDS,
         "records": [{"commune": "Roques", "comptage": 1}], "aliases": ["comptages_roques"]})
     assert helpers.call_action("datastore_search", resource_id="comptages_roques")["total"] == 1
+
+
+def test_another_publishers_view_cannot_be_moved_then_deleted(app):
+    # the outside attack: resource_view_update checked only the resource named in the call,
+    # so an editor moved the département's table view onto its own resource, then deleted it
+    roques, toulouse = h.onboard("31458"), h.onboard("31555")
+    editor = h.member(roques, "editor")
+    headers = {"Authorization": h.token(editor)}
+    theirs = h.dataset(toulouse)["resources"][0]["id"]
+    own = h.dataset(roques)["resources"][0]["id"]
+    view = helpers.call_action("resource_view_create", context=h.site_context(),
+                               resource_id=theirs, view_type="datatables_view", title="Vue")
+    moved = app.post("/api/action/resource_view_update", headers=headers, expect_errors=True,
+                     json={"id": view["id"], "resource_id": own, "view_type": "datatables_view",
+                           "title": "volée"})
+    assert moved.status_code == 409, moved.get_data(as_text=True)
+    assert "reste sur sa ressource" in moved.json["error"]["resource_id"][0]
+    kept = app.post("/api/action/resource_view_update", headers=headers, expect_errors=True,
+                    json={"id": view["id"], "resource_id": theirs, "view_type": "datatables_view",
+                          "title": "volée"})
+    assert kept.status_code == 403
+    deleted = app.post("/api/action/resource_view_delete", headers=headers, expect_errors=True,
+                       json={"id": view["id"]})
+    assert deleted.status_code == 403
+    shown = helpers.call_action("resource_view_show", id=view["id"])
+    assert shown["resource_id"] == theirs and shown["title"] == "Vue"
+    # the owner's own editor still edits it in place
+    owner = {"Authorization": h.token(h.member(toulouse, "editor"))}
+    renamed = app.post("/api/action/resource_view_update", headers=owner, json={
+        "id": view["id"], "resource_id": theirs, "view_type": "datatables_view", "title": "Carte"})
+    assert renamed.json["result"]["title"] == "Carte"
