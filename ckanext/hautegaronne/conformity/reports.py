@@ -111,11 +111,28 @@ def request_check(resource: dict, dataset: dict, force: bool = False) -> bool:
     last = report(resource["id"])
     if not force and last is not None and last.get("fingerprint") == stamp:
         return False
+    if last is not None and last.get("fingerprint") == stamp and _still_queued(last):
+        # the same check already waits or runs: an outside attack queued five of a
+        # 300-second check in one second, holding the one worker every publisher shares
+        return True
     save(resource["id"], {"status": "pending", "schema": schema, "fingerprint": stamp,
                           "requested_at": _now()})
     tk.enqueue_job(run_check, [resource["id"]], title=f"conformity {resource['id']}",
                    rq_kwargs={"timeout": int(float(_setting("max_seconds"))) * 3})
     return True
+
+
+def _still_queued(last: dict) -> bool:
+    """Whether the last report is a check requested and not yet done, within the time its
+    job may take (a job lost with its worker does not block new checks for ever)."""
+    if last.get("status") not in ("pending", "running") or not last.get("requested_at"):
+        return False
+    try:
+        requested = datetime.datetime.fromisoformat(last["requested_at"])
+    except (TypeError, ValueError):
+        return False
+    allowed = datetime.timedelta(seconds=int(float(_setting("max_seconds"))) * 3)
+    return datetime.datetime.utcnow() - requested < allowed
 
 
 def _now() -> str:

@@ -93,6 +93,25 @@ def test_a_new_file_or_schema_version_asks_for_a_new_check(checks):
     assert report["status"] == "not-conforming"  # 0.1.0 has other columns
 
 
+def test_a_check_already_queued_is_not_queued_again(app, checks):
+    # an outside attack asked five times in one second for a check that runs 300 s: five
+    # jobs held the worker every publisher shares
+    dataset = h.dataset(checks["orgs"]["A"])
+    resource = upload(dataset, HEADER + GOOD_ROW, schema_name=COUNTS)
+    queued = sum(queue.count for queue in jobs.get_all_queues())
+    for _ in range(5):
+        answer = app.post("/api/action/hautegaronne_conformity_check",
+                          headers=_headers(checks, "editor_a"), json={"id": resource["id"]})
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    assert sum(queue.count for queue in jobs.get_all_queues()) == queued
+    run_jobs()
+    assert reports.report(resource["id"])["status"] == "conforming"
+    # once done, the publisher may ask again
+    app.post("/api/action/hautegaronne_conformity_check",
+             headers=_headers(checks, "editor_a"), json={"id": resource["id"]})
+    assert sum(queue.count for queue in jobs.get_all_queues()) == queued + 1
+
+
 def test_an_unknown_version_is_refused_at_saving(checks):
     dataset = h.dataset(checks["orgs"]["A"])
     with pytest.raises(tk.ValidationError) as refused:
