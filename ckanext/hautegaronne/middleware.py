@@ -52,8 +52,9 @@ from .security import csrf, headers, jsonp, transport
 
 def before_request_hooks() -> list[Callable]:
     """In the order they run."""
-    return [reuse_views.generic_reuse_pages, csrf.enforce_csrf, jsonp.refuse_jsonp,
-            index_guard.guard_feed, malformed_calls.check_api_call]
+    return [malformed_calls.check_request, reuse_views.generic_reuse_pages,
+            csrf.enforce_csrf, jsonp.refuse_jsonp, index_guard.guard_feed,
+            malformed_calls.check_api_call]
 
 
 def after_request_hooks() -> list[Callable]:

@@ -110,3 +110,34 @@ def test_the_checked_read_actions_still_answer_get_requests(app, publisher):
         assert response.status_code in (200, 404, 409), (url, response.status_code)
     found = app.get("/api/3/action/organization_autocomplete?q=roq", headers=publisher)
     assert [o["name"] for o in found.get_json()["result"]] == ["roques-31458"]
+
+
+def _table(org_name: str = "31555") -> str:
+    org = h.onboard(org_name)
+    resource_id = h.dataset(org)["resources"][0]["id"]
+    tk.get_action("datastore_create")({"ignore_auth": True, "user": ""}, {
+        "resource_id": resource_id, "force": True,
+        "fields": [{"id": "nom", "type": "text"}], "records": [{"nom": "Muret"}]})
+    return resource_id
+
+
+def test_what_an_outside_attack_sent_anonymously_gets_a_4xx_not_a_500(app, publisher):
+    # found by an outside attack on the running portal: each answered 500
+    resource_id = _table()
+    search = app.get(f"/api/3/action/datastore_search?resource_id={resource_id}&filters=%5B%5D")
+    assert search.status_code == 409, search.get_data(as_text=True)
+    assert "Les filtres sont un objet" in search.get_json()["error"]["filters"][0]
+    for query in ("format=foo", "limit=-1", "offset=-5", "filters=%5B%5D"):
+        for path in (f"/datastore/dump/{resource_id}", f"/datastore/dump/{resource_id}/geojson"):
+            if path.endswith("geojson") and query.startswith("format"):
+                continue
+            answer = app.get(f"{path}?{query}")
+            assert answer.status_code == 400, (path, query, answer.status_code)
+    for path in ("/dataset/%00", "/organization/%00", "/catalogue/%00",
+                 "/api/3/action/package_show?id=%00"):
+        assert app.get(path).status_code == 400, path
+    # what is well formed still answers
+    assert app.get(f"/datastore/dump/{resource_id}?format=json&limit=1").status_code == 200
+    found = app.get(f'/api/3/action/datastore_search?resource_id={resource_id}'
+                    f'&filters=%7B%22nom%22%3A%22Muret%22%7D').get_json()
+    assert found["result"]["total"] == 1
