@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import tempfile
+import zipfile
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
@@ -229,6 +230,7 @@ def _load(job_input: dict, logger: logging.Logger) -> None:
             logger.info("The file has not changed since its last load (hash %s)", file_hash)
             _report(job_input, "complete", typed=True)
             return
+        _refuse_unpacking_past_the_limit(handle.name)
         load_file(handle.name, resource, job_input, logger, file_hash)
     finally:
         handle.close()
@@ -422,6 +424,25 @@ def _download(resource: dict, target, logger: logging.Logger) -> str:
     target.flush()
     logger.info("Downloaded %d bytes", length)
     return digest.hexdigest()
+
+
+def _refuse_unpacking_past_the_limit(path: str) -> None:
+    """A spreadsheet (XLSX, ODS) is a zip archive: the size limit applies to what it
+    unpacks to, which the loader reads. An outside attack's 1.26 MB workbook unpacked to
+    289 MB and held the one worker every publisher shares for five minutes."""
+    if not zipfile.is_zipfile(path):
+        return
+    limit = _max_bytes()
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not readable as an archive: the loader says what the file is
+    if unpacked > limit:
+        raise LoadError(_(
+            "This spreadsheet unpacks to more than the size the portal loads into its data "
+            "service ({size} MB): it stays downloadable; publish its table as CSV to get a "
+            "table view and the data API.").format(size=limit // (1024 * 1024) or 1))
 
 
 def _too_large(limit: int) -> LoadError:

@@ -86,3 +86,24 @@ def test_two_thousand_columns(publisher, tmp_path, loading_services):
                                      f"{header}\r\n{row}\r\n".encode("utf-8"))
     assert "plus de 1 600 colonnes" in page
     assert loading_services[1].poll() is None
+
+
+def test_a_spreadsheet_unpacking_past_the_size_limit(publisher, tmp_path, loading_services):
+    # an outside attack's 1.26 MB workbook unpacked to 289 MB and held the shared worker
+    # five minutes: the size limit applies to what the archive unpacks to
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["commune", "comptage", "observation"])
+    for _ in range(40_000):
+        sheet.append(["Roques", 1520, "Route départementale 820"])
+    packed = io.BytesIO()
+    workbook.save(packed)
+    assert len(packed.getvalue()) < MAX_TEST_FILE_BYTES  # the upload itself is allowed
+    _resource, page = _failed_upload(publisher, tmp_path, "bombe.xlsx", packed.getvalue(),
+                                     fmt="XLSX")
+    assert "Ce classeur se décompresse au-delà de la taille que le portail charge" in page
+    assert loading_services[1].poll() is None  # the worker goes on
