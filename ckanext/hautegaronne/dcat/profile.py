@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 import functools
 import json
-import re
 from typing import Any, Optional
 
 import shapely.geometry
@@ -36,8 +35,6 @@ from ..conformity import reports as conformity_reports
 from . import file_types, licences, parse, spatial
 
 ORG = Namespace("http://www.w3.org/ns/org#")
-SPDX_MD5 = URIRef("http://spdx.org/rdf/terms#checksumAlgorithm_md5")
-_MD5 = re.compile(r"[0-9a-fA-F]{32}")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 HVD_LEGISLATION = URIRef(hvd.LEGISLATION)
@@ -517,8 +514,7 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         if category is not None:
             g.add((distribution, DCATAP.applicableLegislation, HVD_LEGISLATION))
             g.add((distribution, DCATAP.hvdCategory, URIRef(category.iri)))
-        if resource.get("hash") and not resource.get("hash_algorithm"):
-            self._checksum_algorithm(distribution, str(resource["hash"]))
+        self._no_checksum(distribution)
         # Download URL for files (uploads and direct links).
         url = resource.get("url")
         if url and (resource.get("url_type") == "upload" or resource.get("format")):
@@ -551,17 +547,15 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         if resource.get("datastore_active") and category is None:
             self._data_api(distribution, resource, licence)
 
-    def _checksum_algorithm(self, distribution, value: str) -> None:
-        """DCAT-AP requires a checksum's algorithm, which CKAN's ``hash`` does not record:
-        the DataStore loads write an MD5 there (32 hex digits); any other hash of unknown
-        kind is left out rather than published invalid."""
+    def _no_checksum(self, distribution) -> None:
+        """No spdx:checksum. DCAT-AP types its value xsd:hexBinary, which data.gouv.fr's
+        DCAT harvester (udata 17.18) reads as bytes and refuses: every dataset with a
+        loaded file (the DataStore loads write an MD5 in ``hash``) failed there, the
+        high-value one included (an outside review). An untyped value would break
+        DCAT-AP instead; the checksum is optional in both, so it is left out."""
         for checksum in list(self.g.objects(distribution, SPDX.checksum)):
-            if _MD5.fullmatch(value):
-                self.g.add((checksum, SPDX.algorithm, SPDX_MD5))
-                self.g.add((SPDX_MD5, RDF.type, SPDX.ChecksumAlgorithm))
-            else:
-                self.g.remove((checksum, None, None))
-                self.g.remove((distribution, SPDX.checksum, checksum))
+            self.g.remove((checksum, None, None))
+            self.g.remove((distribution, SPDX.checksum, checksum))
 
     def _data_api(self, distribution, resource: dict, licence) -> None:
         """A resource loaded into the DataStore is also served by its data API: a
@@ -644,11 +638,11 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         g.add((service, DCT.title, Literal(
             f"API de données : {dataset_dict.get('title') or dataset_dict['id']}", lang="fr")))
         endpoint = URIRef(f"{site}/api/3/action/datastore_search")
-        description = URIRef(f"{site}/api/3/action/help_show?name=datastore_search")
+        # CKAN's documentation of the DataStore API (help_show answered a Python docstring)
+        description = DATASTORE_API_DOCUMENTATION
         g.add((service, DCAT.endpointURL, endpoint))
         g.add((service, DCAT.endpointDescription, description))
-        for node in (endpoint, description):
-            self._typed(node, RDFS.Resource)
+        self._typed(endpoint, RDFS.Resource)
         g.add((service, FOAF.page, DATASTORE_API_DOCUMENTATION))
         # DCAT-AP HVD 2.2.0's shapes spell the documentation property foaf:Page (their
         # release's typo, fixed in 3.0.0): both, so that either release validates.
@@ -657,7 +651,18 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         g.add((service, DCAT.servesDataset, dataset_ref))
         g.add((service, DCATAP.applicableLegislation, HVD_LEGISLATION))
         g.add((service, DCATAP.hvdCategory, URIRef(category.iri)))
-        for contact in g.objects(dataset_ref, DCAT.contactPoint):
+        contacts = list(g.objects(dataset_ref, DCAT.contactPoint))
+        if not contacts and tk.config.get("ckanext.hautegaronne.contact_email"):
+            # HVD requires the API's contact: without the dataset's or its publisher's,
+            # the portal's, which operates the API
+            node = BNode()
+            g.add((node, RDF.type, VCARD.Kind))
+            g.add((node, RDF.type, VCARD.Organization))
+            g.add((node, VCARD.fn, Literal(tk.config.get("ckan.site_title") or site)))
+            g.add((node, VCARD.hasEmail,
+                   _mailto(tk.config.get("ckanext.hautegaronne.contact_email"))))
+            contacts = [node]
+        for contact in contacts:
             g.add((service, DCAT.contactPoint, contact))
             # DCAT-AP HVD's range constraints: addresses are rdfs:Resource.
             for address in g.objects(contact, VCARD.hasEmail):

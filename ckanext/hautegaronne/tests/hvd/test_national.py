@@ -32,6 +32,12 @@ def test_udata_harvest_tags_high_value_datasets_and_reads_licences(live_portal, 
     high_value = [d["name"] for d in public.values() if d.get("hvd_category")]
     assert public[ROAD_COUNTS]["name"] in high_value
     loaded = [i for name in high_value for i in factories.load_into_datastore(name)]
+    # a loaded file's MD5, as the DataStore load records it: its typed checksum made
+    # data.gouv.fr's DCAT harvester refuse every such dataset (an outside review)
+    for name in high_value:
+        for resource in tk.get_action("package_show")({}, {"id": name})["resources"]:
+            tk.get_action("resource_patch")(factories.sysadmin_context(), {
+                "id": resource["id"], "hash": "9e107d9d372bb6826bd81d3542a419d6"})
 
     try:
         run = subprocess.run([str(_udata_python()), str(HERE / "udata_ckan_harvest.py"),
