@@ -47,11 +47,35 @@ def hautegaronne_hvd_category(key, data, errors, context):
     licence = find_licence(str(data.get(licence_key) or DEFAULT_LICENCE_ID).strip())
     if licence is not None and not qualifying_licence(licence):
         errors.setdefault(licence_key, []).append(_licence_refusal(licence))
+    validated = set()
     for data_key, value in list(data.items()):
+        if len(data_key) == 3 and data_key[0] == "resources" and data_key[2] == "id":
+            validated.add(value)
         if len(data_key) == 3 and data_key[0] == "resources" and data_key[2] == "license":
             licence = find_licence(str(value).strip()) if not _empty(value) else None
             if licence is not None and not qualifying_licence(licence):
                 errors.setdefault(data_key, []).append(_licence_refusal(licence))
+    # CKAN's package_update validates only the resources that changed (a dataset form or a
+    # package_patch of the category sends none): the stored ones count too (an outside
+    # review declared a dataset high-value after giving a resource the ODbL)
+    for resource_id, name, licence_id in _stored_resource_licences(data.get(("id",))):
+        licence = find_licence(licence_id) if resource_id not in validated else None
+        if licence is not None and not qualifying_licence(licence):
+            errors[key].append(_('The resource "{name}" is under "{licence}", which a '
+                                 'high-value dataset cannot have: give it the Licence Ouverte '
+                                 '2.0 (or no licence of its own) first.').format(
+                                     name=name, licence=licence["title"]))
+
+
+def _stored_resource_licences(package_id: Any) -> list[tuple[str, str, str]]:
+    from ckan import model
+
+    package = model.Package.get(package_id) if isinstance(package_id, str) and package_id else None
+    if package is None:
+        return []
+    return [(resource.id, resource.name or resource.id, str(resource.extras.get("license")))
+            for resource in package.resources
+            if (resource.extras or {}).get("license")]
 
 
 def _language() -> str:

@@ -86,6 +86,21 @@ class TestHighValueDataset:
         # The ODbL stays allowed for the other datasets.
         assert factories.dataset(org, license_id="odc-odbl")["license_id"] == "odc-odbl"
 
+    def test_declaring_high_value_after_an_odbl_resource_is_refused(self, app):
+        # an outside review: a resource under the ODbL first, then the category by
+        # package_patch (CKAN does not validate unchanged resources again)
+        org = factories.publisher("departement")
+        resources = [dict(factories.dataset_fields(org)["resources"][0], license="odc-odbl",
+                          name="Sous ODbL")]
+        created = factories.dataset(org, resources=resources)
+        with pytest.raises(tk.ValidationError) as refused:
+            tk.get_action("package_patch")(factories.sysadmin_context(), {
+                "id": created["id"], "hvd_category": TRANSPORT_NETWORKS})
+        [message] = refused.value.error_dict["hvd_category"]
+        assert "« Sous ODbL »" in message or '"Sous ODbL"' in message, message
+        assert "ODbL" in message
+        assert not tk.get_action("package_show")({}, {"id": created["id"]}).get("hvd_category")
+
     def test_feed_carries_dcat_ap_hvd_and_validates_against_its_shapes(self, app):
         org = factories.publisher("departement")
         created = factories.dataset(org, hvd_category=TRANSPORT_NETWORKS)
