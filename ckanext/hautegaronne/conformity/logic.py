@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 
 from . import catalogue, reports
 
@@ -169,7 +170,19 @@ def _report_for(resource_id: str) -> Optional[dict]:
 
 
 def _can_check(resource_id: str) -> bool:
-    return tk.h.check_access("hautegaronne_conformity_check", {"id": resource_id})
+    """Whether the user may ask for a check of this resource, and there is something to
+    check (a tabular resource declaring a schema, its own or its dataset's): a newcomer
+    pressed the button on a workbook without a schema and got an error."""
+    if not tk.h.check_access("hautegaronne_conformity_check", {"id": resource_id}):
+        return False
+    resource = model.Resource.get(resource_id)
+    if resource is None:
+        return False
+    resource_dict = {**(resource.extras or {}), "format": resource.format, "id": resource.id}
+    dataset = tk.get_action("package_show")({"ignore_auth": True},
+                                            {"id": resource.package_id})
+    return (reports.declared_schema(resource_dict, dataset) is not None
+            and reports.is_tabular(resource_dict))
 
 
 def get_helpers() -> dict:

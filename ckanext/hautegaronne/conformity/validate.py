@@ -43,6 +43,20 @@ def _delimiter(path: str, encoding: str) -> str:
     return max((";", ",", "\t"), key=first.count) if first else ","
 
 
+def _header_row(path: str, delimiter: Optional[str], fallback: str) -> tuple[int, str]:
+    """The line of the header and the delimiter, as the DataStore load reads them: a
+    spreadsheet's title rows above the header are skipped (a newcomer's correct file with
+    a title row was reported with ten errors, its header read as data)."""
+    from ..tabular import fast_copy
+
+    try:
+        layout = fast_copy.read_layout(path, delimiter)
+    except (fast_copy.RefusedFile, fast_copy.NotForFastPath):
+        return 1, fallback
+    with open(path, "rb") as source:
+        return max(1, source.read(layout.data_offset).count(b"\n")), layout.delimiter
+
+
 def _type_label(field: dict) -> str:
     labels = {
         "integer": _("a whole number (e.g. 42)"),
@@ -141,11 +155,15 @@ def validate_file(path: str, fmt: str, descriptor: dict, *, max_rows: int,
             errors.append(entry)
 
     options: dict = {"format": TABULAR_FORMATS[fmt]}
+    header_row = 1
     if fmt in ("CSV", "TSV"):
         encoding = _encoding(path)
         options["encoding"] = encoding
         delimiter = "\t" if fmt == "TSV" else _delimiter(path, encoding)
-        options["dialect"] = Dialect.from_descriptor({"csv": {"delimiter": delimiter}})
+        header_row, delimiter = _header_row(path, delimiter if fmt == "TSV" else None,
+                                            delimiter)
+        options["dialect"] = Dialect.from_descriptor({"headerRows": [header_row],
+                                                      "csv": {"delimiter": delimiter}})
         if encoding == "cp1252":
             add({"type": "encoding", "row": None, "column": None, "cell": None,
                  "expected": _("a file encoded in UTF-8"),
@@ -160,11 +178,11 @@ def validate_file(path: str, fmt: str, descriptor: dict, *, max_rows: int,
             for error in resource.header.errors:
                 add(describe(error, fields))
             for row in resource.row_stream:
-                if row.row_number - 1 > max_rows:  # a row beyond the limit: stop before it
+                if row.row_number - header_row > max_rows:  # beyond the limit: stop before it
                     stopped = {"row": row.row_number - 1, "reason": _(
                         "the check stops after {count} rows").format(count=max_rows)}
                     break
-                rows = row.row_number - 1
+                rows = row.row_number - header_row
                 if not row.valid:
                     for error in row.errors:
                         add(describe(error, fields))

@@ -41,6 +41,16 @@ def test_badges_and_report(app, checked):
     assert "Relancer la vérification" in editor
 
 
+def test_no_check_is_offered_where_there_is_nothing_to_check(app, checks):  # noqa: F811
+    # a newcomer pressed "Relancer la vérification" on a workbook without a schema and got
+    # an error: no schema declared (by the resource or its dataset), no button
+    dataset = h.dataset(checks["orgs"]["A"])
+    resource = upload(dataset, HEADER + GOOD_ROW)
+    editor = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}",
+                     headers=_headers(checks, "editor_a")).get_data(as_text=True)
+    assert "Relancer la vérification" not in editor
+
+
 def test_conforms_to_only_for_the_conforming_distribution(app, checked):
     from ..dcat.test_shacl import catalog_pages
 

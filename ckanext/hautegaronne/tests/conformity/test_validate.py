@@ -117,6 +117,17 @@ def test_the_first_errors_are_kept_and_all_are_counted(tmp_path):
     assert (report["error_count"], len(report["errors"])) == (50, 10)
 
 
+def test_a_title_row_above_the_header_is_skipped_as_the_load_skips_it(tmp_path):
+    # a newcomer's correct file, exported with its title row, was reported with ten errors
+    # (the title read as the header, the header as data)
+    title = "Comptages vélo de Colomiers - juin 2025;;;;;;;\n"
+    report = check(tmp_path, title + (HEADER + GOOD_ROW * 3).replace(",", ";"))
+    assert (report["status"], report["rows"], report["error_count"]) == ("conforming", 3, 0), \
+        report["errors"]
+    bad = check(tmp_path, title + (HEADER + GOOD_ROW.replace("42", "beaucoup")).replace(",", ";"))
+    assert bad["error_count"] == 1 and bad["errors"][0]["row"] == 3, bad["errors"]
+
+
 def test_a_long_file_stops_where_the_report_says(tmp_path):
     report = check(tmp_path, HEADER + GOOD_ROW * 120, max_rows=100)
     assert report["status"] == "unfinished"
