@@ -52,6 +52,7 @@ from .theme import facets as search_facets
 from .theme import helpers as theme_helpers
 from .theme import usage as dataset_usage
 from .theme import pagination as theme_pagination
+from .theme import results as search_results
 
 
 class DuplicateRegistration(RuntimeError):
@@ -164,6 +165,7 @@ def helpers() -> dict[str, Callable]:
         "tabular data": tabular_helpers.get_helpers(),
         "tabular views": tabular_views.get_helpers(),
         "search facets": search_facets.get_helpers(),
+        "search results": search_results.get_helpers(),
         "dataset usage": dataset_usage.get_helpers(),
         "publisher directory": publisher_directory.get_helpers(),
         "publishing": publishing_helpers.get_helpers(),
