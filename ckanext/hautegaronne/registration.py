@@ -55,6 +55,7 @@ from .theme import facets as search_facets
 from .theme import helpers as theme_helpers
 from .theme import usage as dataset_usage
 from .theme import pagination as theme_pagination
+from .theme import results as search_results
 
 
 class DuplicateRegistration(RuntimeError):
@@ -169,6 +170,7 @@ def helpers() -> dict[str, Callable]:
         "chart view": preview_charts.get_helpers(),
         "data API": tabular_data_api.get_helpers(),
         "search facets": search_facets.get_helpers(),
+        "search results": search_results.get_helpers(),
         "dataset usage": dataset_usage.get_helpers(),
         "publisher directory": publisher_directory.get_helpers(),
         "publishing": publishing_helpers.get_helpers(),

@@ -106,10 +106,19 @@ def hautegaronne_epci(siren: Any) -> dict | None:
     epci = ref.territory().epcis.get(str(siren or ""))
     if not epci:
         return None
-    for row in onboarding.publishers(("epci",)):
-        if (row.get("extras") or {}).get("siren") == epci["siren"]:
-            return {"name": row["title"] or epci["name"],
-                    "url": tk.h.url_for("organization.read", id=row["name"])}
+    # The active organisations with this SIREN, the EPCI among them: one short query (every
+    # commune's page shows its EPCI; reading all the publishers with their dataset counts,
+    # as the directory does, was most of the publisher page's cost over vanilla CKAN at
+    # the territory's size, bench/page_cost.py).
+    rows = model.Session.query(model.Group.name, model.Group.title, model.Group.type,
+                               model.Group.extras).filter(
+        model.Group.is_organization.is_(True), model.Group.state == "active",
+        model.Group.extras["siren"].astext == epci["siren"]).all()
+    found = sorted((row for row in rows if types.publisher_type_of(row.type, row.extras) == "epci"),
+                   key=lambda row: (row.title or "").casefold())
+    if found:
+        return {"name": found[0].title or epci["name"],
+                "url": tk.h.url_for("organization.read", id=found[0].name)}
     return {"name": epci["name"],
             "url": tk.h.url_for("hautegaronne_publishers.directory", epci=epci["siren"])}
 

@@ -18,6 +18,8 @@ import json
 from collections import OrderedDict
 from typing import Any, Iterable
 
+import flask
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 
@@ -134,7 +136,15 @@ def dataset_facets(facets_dict: dict, publisher_page: bool = False) -> OrderedDi
 
 
 def _lang() -> str:
-    return "en" if tk.h.lang() == "en" else "fr"
+    """The page's language for the vocabularies (English or French), read once per request:
+    the search page asks it for each of its 20 results."""
+    if not flask.has_request_context():
+        return "en" if tk.h.lang() == "en" else "fr"
+    lang = flask.g.get("_hautegaronne_vocabulary_lang")
+    if lang is None:
+        lang = "en" if tk.h.lang() == "en" else "fr"
+        flask.g._hautegaronne_vocabulary_lang = lang
+    return lang
 
 
 def _theme_display(name: str) -> str:
