@@ -61,10 +61,10 @@ def test_what_package_show_gives_goes_back_unchanged(publishers):
 def test_a_publisher_cannot_write_a_distributions_dcat_fields(app, publishers):
     # the outside attack: its own resource given another publisher's distribution URI,
     # javascript: access and download URLs, a date that is none, a literal conformsTo
-    theirs = tk.get_action("resource_create")({"ignore_auth": True}, {
+    theirs = tk.get_action("resource_create")(h.site_context(), {
         "package_id": publishers["theirs"]["id"], "name": "Comptages", "format": "CSV",
         "url": "https://example.org/comptages.csv"})
-    own = tk.get_action("resource_create")({"ignore_auth": True}, {
+    own = tk.get_action("resource_create")(h.site_context(), {
         "package_id": publishers["harvested"]["id"], "name": "Les nôtres", "format": "CSV",
         "url": "https://example.org/notres.csv"})
     other_uri = tk.url_for("resource.read", id=publishers["theirs"]["id"],
@@ -85,7 +85,7 @@ def test_a_publisher_cannot_write_a_distributions_dcat_fields(app, publishers):
 def test_a_harvested_distribution_goes_back_unchanged(publishers):
     # the harvester (the portal) wrote the distribution's URI and access URL: a publisher's
     # edit of the resource keeps them
-    resource = tk.get_action("resource_create")({"ignore_auth": True}, {
+    resource = tk.get_action("resource_create")(h.site_context(), {
         "package_id": publishers["harvested"]["id"], "name": "Source", "format": "CSV",
         "url": "https://data.toulouse.fr/d/1/source.csv",
         "uri": "https://data.toulouse.fr/d/1/distribution/1",

@@ -115,7 +115,7 @@ def test_the_checked_read_actions_still_answer_get_requests(app, publisher):
 def _table(org_name: str = "31555") -> str:
     org = h.onboard(org_name)
     resource_id = h.dataset(org)["resources"][0]["id"]
-    tk.get_action("datastore_create")({"ignore_auth": True, "user": ""}, {
+    tk.get_action("datastore_create")(h.site_context(), {
         "resource_id": resource_id, "force": True,
         "fields": [{"id": "nom", "type": "text"}], "records": [{"nom": "Muret"}]})
     return resource_id
