@@ -642,7 +642,8 @@ class HauteGaronneDCATAPProfile(EuropeanDCATAP3Profile):
         description = DATASTORE_API_DOCUMENTATION
         g.add((service, DCAT.endpointURL, endpoint))
         g.add((service, DCAT.endpointDescription, description))
-        self._typed(endpoint, RDFS.Resource)
+        for node in (endpoint, description):
+            self._typed(node, RDFS.Resource)
         g.add((service, FOAF.page, DATASTORE_API_DOCUMENTATION))
         # DCAT-AP HVD 2.2.0's shapes spell the documentation property foaf:Page (their
         # release's typo, fixed in 3.0.0): both, so that either release validates.

@@ -120,7 +120,7 @@ def test_the_first_errors_are_kept_and_all_are_counted(tmp_path):
 def test_a_title_row_above_the_header_is_skipped_as_the_load_skips_it(tmp_path):
     # a newcomer's correct file, exported with its title row, was reported with ten errors
     # (the title read as the header, the header as data)
-    title = "Comptages vélo de Colomiers - juin 2025;;;;;;;\n"
+    title = "Comptages vélo de Colomiers - juin 2025\n"
     report = check(tmp_path, title + (HEADER + GOOD_ROW * 3).replace(",", ";"))
     assert (report["status"], report["rows"], report["error_count"]) == ("conforming", 3, 0), \
         report["errors"]

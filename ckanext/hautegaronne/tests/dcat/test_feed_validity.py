@@ -19,7 +19,7 @@ from . import factories, shacl, test_shacl
 
 EU_VOCABULARY = shacl.DCAT_AP_DIR / "vocabularies" / "filetypes-skos.rdf"
 # Codes of the EU table newer than the 2016 export copied for the tests.
-NEWER_CODES = {"GEOJSON", "GPKG", "PARQUET", "DWG", "DXF", "7Z"}
+NEWER_CODES = {"GEOJSON", "GPKG", "PARQUET", "DWG", "DXF", "7Z", "SVG"}
 
 
 def test_every_format_of_the_list_is_an_eu_file_type():
